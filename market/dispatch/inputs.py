@@ -1,0 +1,188 @@
+"""What one dispatch window needs, as labelled arrays and plain numbers.
+
+:class:`DispatchInputs` is the seam between forecasting and optimisation:
+whatever produces tomorrow's profiles (simple profiles, weather-driven
+forecasts, metered data) hands the optimiser available generation per
+asset and load per participant, in kWh per step, on a tz-aware index of
+interval starts. :func:`build_dispatch_data` turns them, with the park's
+tariffs and rules, into the numeric arrays the Pyomo builders read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from microgrid.errors import EngineInputError
+from microgrid.park import Park
+from microgrid.tariffs import load_export_price, load_tariff
+
+
+@dataclass(frozen=True)
+class DispatchInputs:
+    """Profiles for one dispatch window.
+
+    Attributes
+    ----------
+    time : pandas.DatetimeIndex
+        Interval starts, tz-aware, evenly spaced.
+    available_generation : xarray.DataArray
+        (time, asset) energy each generator could deliver [kWh per step].
+    load : xarray.DataArray
+        (time, participant) energy each participant consumes [kWh per step].
+    initial_soc_kwh : dict
+        Storage name -> state of charge at the window's start [kWh]; storage
+        not listed starts at its ``initial_soc_fraction``.
+    """
+
+    time: pd.DatetimeIndex
+    available_generation: xr.DataArray
+    load: xr.DataArray
+    initial_soc_kwh: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def step_hours(self) -> float:
+        """Length of one step [h]."""
+        if len(self.time) < 2:
+            raise EngineInputError("time: a dispatch window needs at least two steps")
+        return (self.time[1] - self.time[0]) / pd.Timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class DispatchData:
+    """Numeric arrays of one window, in the positional order the builders use.
+
+    Energies are [kWh per step], powers [kW], prices [KRW/kWh], rows are
+    time steps. Names map positions back to labels for the results.
+    """
+
+    park: Park
+    time: pd.DatetimeIndex
+    step_hours: float
+    participants: list[str]
+    participant_feeder: np.ndarray  # position of each participant's feeder
+    feeders: list[str]
+    generators: list[str]
+    generator_owner: np.ndarray
+    generator_feeder: np.ndarray
+    generator_renewable: np.ndarray
+    storages: list[str]
+    storage_owner: np.ndarray
+    storage_feeder: np.ndarray
+    load_kwh: np.ndarray  # (time, participant)
+    available_kwh: np.ndarray  # (time, generator)
+    import_price: np.ndarray  # (time, participant) marginal import price
+    export_price: np.ndarray  # (time,)
+    demand_charge_hours: np.ndarray  # (time, participant) bool
+    demand_charge_krw_per_kw: np.ndarray  # (participant,) weighted basic charge for the day
+    may_buy: np.ndarray  # (time, participant) bool: a trade can beat the grid
+    initial_soc_kwh: np.ndarray  # (storage,)
+    storage_wear_krw_per_kwh: np.ndarray  # (storage,)
+
+
+def _check_index(time: pd.DatetimeIndex) -> None:
+    if time.tz is None:
+        raise EngineInputError("time: index must be tz-aware (interval starts); got naive timestamps")
+    steps = np.diff(time.asi8)
+    if len(steps) and (steps <= 0).any():
+        raise EngineInputError("time: index must be strictly increasing")
+    if len(steps) and (steps != steps[0]).any():
+        raise EngineInputError("time: steps must be evenly spaced")
+
+
+def _aligned(array: xr.DataArray, dim: str, labels: list[str], what: str, time: pd.DatetimeIndex) -> np.ndarray:
+    if not labels:
+        return np.zeros((len(time), 0))
+    missing = [label for label in labels if label not in set(array[dim].values.tolist())]
+    if missing:
+        raise EngineInputError(f"{what}: no profile for {dim} {missing[0]!r}")
+    values = array.sel({dim: labels}).transpose("time", dim).values.astype(float)
+    if values.shape[0] != len(time):
+        raise EngineInputError(f"{what}: {values.shape[0]} steps, expected {len(time)}")
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        row, column = np.argwhere(bad)[0]
+        raise EngineInputError(
+            f"{what}: value {values[row, column]!r} for {labels[column]!r} at {time[row]}: "
+            "expected a finite energy >= 0 kWh"
+        )
+    return values
+
+
+def build_dispatch_data(park: Park, inputs: DispatchInputs) -> DispatchData:
+    """Collect the numeric arrays of one window from the park and its profiles."""
+    time = inputs.time
+    _check_index(time)
+    step_hours = inputs.step_hours
+    feeders = [feeder.name for feeder in park.network.feeders]
+    feeder_position = {name: position for position, name in enumerate(feeders)}
+    participants = [participant.name for participant in park.participants]
+    participant_position = {name: position for position, name in enumerate(participants)}
+    generators = park.assets_of_role("generator")
+    storages = park.assets_of_role("storage")
+
+    export_price = load_export_price(park.market.export_price).price(time)
+    fee = park.market.trade_fee_krw_per_kwh
+    import_price = np.empty((len(time), len(participants)))
+    demand_hours = np.empty((len(time), len(participants)), dtype=bool)
+    demand_rate = np.empty(len(participants))
+    per_tariff: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for position, participant in enumerate(park.participants):
+        tariff = load_tariff(participant.tariff)
+        if tariff.name not in per_tariff:
+            per_tariff[tariff.name] = (tariff.marginal_import_price(time), tariff.demand_charge_applies(time))
+        import_price[:, position], demand_hours[:, position] = per_tariff[tariff.name]
+        demand_rate[position] = (
+            tariff.basic_charge_krw_per_kw_month
+            * (1 + tariff.power_industry_fund_rate)
+            * park.market.demand_charge_weight
+            * (len(time) * step_hours / 24.0)
+        )
+    # A buyer gains from a trade only when its grid price less the fee is at
+    # least the export price a seller could get instead; otherwise no price
+    # leaves both sides better off than the grid, so the trade is not offered.
+    may_buy = (import_price - fee) >= export_price[:, None]
+
+    initial_soc = []
+    for storage in storages:
+        given = inputs.initial_soc_kwh.get(storage.name)
+        low = storage.soc_min_fraction * storage.energy_capacity_kwh
+        high = storage.soc_max_fraction * storage.energy_capacity_kwh
+        value = storage.initial_soc_fraction * storage.energy_capacity_kwh if given is None else float(given)
+        if not low - 1e-6 <= value <= high + 1e-6:
+            raise EngineInputError(
+                f"initial_soc_kwh[{storage.name!r}] = {value}: expected within [{low}, {high}] kWh"
+            )
+        initial_soc.append(min(max(value, low), high))
+    wear_default = park.market.battery_wear_cost_krw_per_kwh
+    return DispatchData(
+        park=park,
+        time=time,
+        step_hours=step_hours,
+        participants=participants,
+        participant_feeder=np.array([feeder_position[p.feeder] for p in park.participants], dtype=int),
+        feeders=feeders,
+        generators=[asset.name for asset in generators],
+        generator_owner=np.array([participant_position[a.owner] for a in generators], dtype=int),
+        generator_feeder=np.array([feeder_position[a.feeder] for a in generators], dtype=int),
+        generator_renewable=np.array([a.renewable for a in generators], dtype=bool),
+        storages=[asset.name for asset in storages],
+        storage_owner=np.array([participant_position[a.owner] for a in storages], dtype=int),
+        storage_feeder=np.array([feeder_position[a.feeder] for a in storages], dtype=int),
+        load_kwh=_aligned(inputs.load, "participant", participants, "load", time),
+        available_kwh=_aligned(
+            inputs.available_generation, "asset", [a.name for a in generators], "available_generation", time
+        ),
+        import_price=import_price,
+        export_price=export_price,
+        demand_charge_hours=demand_hours,
+        demand_charge_krw_per_kw=demand_rate,
+        may_buy=may_buy,
+        initial_soc_kwh=np.array(initial_soc, dtype=float),
+        storage_wear_krw_per_kwh=np.array(
+            [s.wear_cost_krw_per_kwh if s.wear_cost_krw_per_kwh is not None else wear_default for s in storages]
+        ),
+    )

@@ -1,0 +1,64 @@
+"""Writing and reading dispatch results as NetCDF.
+
+Files store ``time`` as naive local timestamps (interval starts) with the
+timezone in the ``timezone`` attribute, because NetCDF has no tz-aware
+time type; :func:`read_dispatch` gives back a tz-aware index. Writes go to
+a temporary file in the target folder and are renamed into place, so a
+crash never leaves a half-written result.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from microgrid.errors import EngineInputError
+
+
+def _to_file_form(dataset: xr.Dataset) -> xr.Dataset:
+    stored = dataset.copy()
+    index = pd.DatetimeIndex(stored.indexes["time"])
+    if index.tz is not None:
+        stored = stored.assign_coords(time=index.tz_localize(None))
+        stored.attrs["timezone"] = str(index.tz)
+    for name, variable in stored.data_vars.items():
+        if variable.dtype == bool:
+            stored[name] = variable.astype(np.int8)
+            stored[name].attrs.update(variable.attrs, flag="boolean stored as int8")
+    return stored
+
+
+def write_dataset_atomic(dataset: xr.Dataset, path: str | Path) -> Path:
+    """Write ``dataset`` to NetCDF at ``path`` through a temporary file and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        _to_file_form(dataset).to_netcdf(temporary, engine="netcdf4")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_dispatch(path: str | Path) -> xr.Dataset:
+    """Read a dispatch result written by :func:`write_dataset_atomic`, time tz-aware again."""
+    path = Path(path)
+    if not path.is_file():
+        raise EngineInputError(f"dispatch file {str(path)!r} does not exist")
+    with xr.open_dataset(path, engine="netcdf4") as opened:
+        dataset = opened.load()
+    timezone = dataset.attrs.get("timezone")
+    if timezone:
+        dataset = dataset.assign_coords(time=pd.DatetimeIndex(dataset["time"].values).tz_localize(timezone))
+    for name, variable in dataset.data_vars.items():
+        if variable.attrs.get("flag") == "boolean stored as int8":
+            dataset[name] = variable.astype(bool)
+    return dataset

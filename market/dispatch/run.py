@@ -1,0 +1,63 @@
+"""One dispatch window, end to end: data, model, solve, results."""
+
+from __future__ import annotations
+
+import time as clock
+
+from market.dispatch.diagnose import explain_infeasibility
+from market.dispatch.inputs import DispatchInputs, build_dispatch_data
+from market.dispatch.model import create_model
+from market.dispatch.results import DispatchResult, build_dataset
+from market.dispatch.solve import solve_model
+from microgrid.errors import DispatchInfeasibleError
+from microgrid.park import Park
+
+#: How many violations an infeasibility message lists before "and N more".
+VIOLATIONS_IN_MESSAGE = 3
+
+
+def run_dispatch(park: Park, inputs: DispatchInputs, *, pricing_rule: str | None = None) -> DispatchResult:
+    """Clear one window of direct trades and dispatch every asset.
+
+    Parameters
+    ----------
+    park : Park
+    inputs : DispatchInputs
+        Available generation and load of the window [kWh per step].
+    pricing_rule : str, optional
+        Overrides the park file's ``market.pricing_rule``.
+
+    Returns
+    -------
+    DispatchResult
+
+    Raises
+    ------
+    DispatchInfeasibleError
+        When no dispatch respects the network limits; the message and
+        ``violations`` say which limit, which step and by how much.
+    """
+    rule = pricing_rule or park.market.pricing_rule
+    started = clock.perf_counter()
+    data = build_dispatch_data(park, inputs)
+    model = create_model(data)
+    build_seconds = clock.perf_counter() - started
+    outcome = solve_model(model)
+    if not outcome.optimal:
+        violations = explain_infeasibility(data)
+        if violations:
+            listed = "; ".join(v.describe() for v in violations[:VIOLATIONS_IN_MESSAGE])
+            more = len(violations) - VIOLATIONS_IN_MESSAGE
+            suffix = f"; and {more} more" if more > 0 else ""
+            message = f"dispatch of {data.time[0]:%Y-%m-%d} cannot be balanced: {listed}{suffix}"
+        else:
+            message = f"dispatch of {data.time[0]:%Y-%m-%d} failed: solver status {outcome.status}"
+        raise DispatchInfeasibleError(message, violations)
+    dataset, binding = build_dataset(model, data, outcome, rule)
+    return DispatchResult(
+        dataset=dataset,
+        binding_limits=binding,
+        build_seconds=build_seconds,
+        solve_seconds=outcome.wall_seconds,
+        highs_seconds=outcome.highs_seconds,
+    )

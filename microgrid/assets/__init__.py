@@ -1,0 +1,17 @@
+"""Asset kinds of a park. Importing this package registers every kind."""
+
+from microgrid.assets.base import ASSET_KINDS, AssetSpec, register_asset_kind
+from microgrid.assets.battery import Battery
+from microgrid.assets.orc import ORCUnit
+from microgrid.assets.pv import PVArray
+from microgrid.assets.wind import WindTurbine
+
+__all__ = [
+    "ASSET_KINDS",
+    "AssetSpec",
+    "Battery",
+    "ORCUnit",
+    "PVArray",
+    "WindTurbine",
+    "register_asset_kind",
+]

@@ -1,0 +1,50 @@
+"""Waste-heat power: Organic Rankine Cycle units on a host plant's exhaust."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from microgrid.assets.base import AssetSpec, register_asset_kind
+
+
+@register_asset_kind
+class ORCUnit(AssetSpec):
+    """An ORC unit recovering heat from its owner's hot exhaust.
+
+    Waste heat is not renewable under RE100 Technical Criteria v4.1, so its
+    energy stays in a buyer's RE100 denominator (``../shared/DOMAIN.md``).
+
+    Attributes
+    ----------
+    rated_power_kw : float
+        Net electric rating [kW].
+    exhaust_temperature_c : float
+        Exhaust temperature at full production [degC].
+    nominal_heat_kw : float
+        Exhaust heat flow available at full production [kW thermal].
+    carnot_fraction : float
+        Net efficiency as a fraction of the Carnot efficiency [-].
+    cooling_temperature_c : float
+        Heat-rejection (cooling) temperature [degC].
+    min_load_fraction : float
+        Minimum load as a fraction of the rating [-]; below it the unit trips.
+    schedule : str
+        Host plant's production schedule (a name from the schedule data file).
+    maintenance : list of [start, end] ISO dates
+        Planned outages of the host plant, end inclusive.
+    """
+
+    kind: Literal["orc"] = "orc"
+    renewable = False
+    role = "generator"
+
+    rated_power_kw: float = Field(gt=0)
+    exhaust_temperature_c: float = Field(default=300.0, gt=80, lt=1000)
+    nominal_heat_kw: float = Field(gt=0)
+    carnot_fraction: float = Field(default=0.5, gt=0, le=1)
+    cooling_temperature_c: float = Field(default=25.0, gt=-20, lt=80)
+    min_load_fraction: float = Field(default=0.2, ge=0, lt=1)
+    schedule: str = "continuous_3_shift"
+    maintenance: list[tuple[str, str]] = Field(default_factory=list)

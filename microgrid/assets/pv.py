@@ -1,0 +1,51 @@
+"""Photovoltaic arrays (rooftop or car-park)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from microgrid.assets.base import AssetSpec, register_asset_kind
+
+
+@register_asset_kind
+class PVArray(AssetSpec):
+    """A PV array with its inverter.
+
+    Attributes
+    ----------
+    dc_capacity_kw : float
+        DC nameplate capacity [kW].
+    dc_ac_ratio : float
+        DC to AC capacity ratio [-]; the AC rating is dc_capacity_kw / dc_ac_ratio.
+    tilt_deg : float
+        Tilt from horizontal [deg].
+    azimuth_deg : float
+        Azimuth, 180 = south [deg].
+    losses_percent : float
+        System losses (soiling, wiring, mismatch...) [%], PVWatts convention.
+    mounting : str
+        ``rooftop`` (close roof mount) or ``carport``/``ground`` (open rack).
+    """
+
+    kind: Literal["pv"] = "pv"
+    renewable = True
+    role = "generator"
+
+    dc_capacity_kw: float = Field(gt=0)
+    dc_ac_ratio: float = Field(default=1.2, gt=0.5, le=2.0)
+    tilt_deg: float = Field(default=15.0, ge=0, le=90)
+    azimuth_deg: float = Field(default=180.0, ge=0, lt=360)
+    losses_percent: float = Field(default=14.08, ge=0, lt=100)
+    mounting: Literal["rooftop", "carport", "ground"] = "rooftop"
+
+    @property
+    def ac_capacity_kw(self) -> float:
+        """AC rating of the inverter [kW]."""
+        return self.dc_capacity_kw / self.dc_ac_ratio
+
+    @property
+    def rated_power_kw(self) -> float:
+        """Largest AC output [kW]."""
+        return self.ac_capacity_kw

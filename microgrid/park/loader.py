@@ -1,0 +1,170 @@
+"""Reading and cross-checking a park file.
+
+Every problem becomes a one-line :class:`~microgrid.errors.ParkFileError`
+naming the file, the field (as a path such as ``assets[3].owner``), the value
+and what was expected.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from microgrid.assets import ASSET_KINDS, AssetSpec
+from microgrid.errors import EngineInputError, ParkFileError
+from microgrid.park.schema import Park
+from microgrid.tariffs import available_tariffs, load_export_price
+
+DEMO_PARK_RESOURCE = "demo_park.toml"
+
+
+def demo_park_path() -> Path:
+    """Path of the embedded demo park file."""
+    return Path(str(resources.files("microgrid.data").joinpath(DEMO_PARK_RESOURCE)))
+
+
+def _field_path(location: tuple) -> str:
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _lookup(raw: Any, location: tuple) -> Any:
+    value = raw
+    for part in location:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return "<missing>"
+    return value
+
+
+def _first_error(source: str, error: ValidationError, raw: dict, prefix: tuple = ()) -> ParkFileError:
+    first = error.errors()[0]
+    location = prefix + tuple(first["loc"])
+    value = _lookup(raw, tuple(first["loc"])) if not prefix else first.get("input", "<missing>")
+    message = first["msg"].removeprefix("Value error, ")
+    return ParkFileError(f"{source}: {_field_path(location)} = {value!r}: {message}")
+
+
+def _parse_asset(source: str, position: int, raw_asset: Any) -> AssetSpec:
+    where = f"assets[{position}]"
+    if not isinstance(raw_asset, dict):
+        raise ParkFileError(f"{source}: {where} = {raw_asset!r}: expected a table")
+    kind = raw_asset.get("kind")
+    if kind not in ASSET_KINDS:
+        raise ParkFileError(f"{source}: {where}.kind = {kind!r}: expected one of {sorted(ASSET_KINDS)}")
+    if not raw_asset.get("owner"):
+        raise ParkFileError(
+            f"{source}: {where}.owner = {raw_asset.get('owner', '<missing>')!r}: every asset needs an owner"
+        )
+    try:
+        return ASSET_KINDS[kind].model_validate(raw_asset)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        value = raw_asset.get(first["loc"][0], "<missing>") if first["loc"] else raw_asset
+        message = first["msg"].removeprefix("Value error, ")
+        raise ParkFileError(f"{source}: {where}.{field} = {value!r}: {message}") from None
+
+
+def _duplicates(names: list[str]) -> list[str]:
+    return [name for name, count in Counter(names).items() if count > 1]
+
+
+def _cross_check(source: str, park: Park) -> None:
+    feeders = [feeder.name for feeder in park.network.feeders]
+    participants = [participant.name for participant in park.participants]
+    for what, names in (("network.feeders", feeders), ("participants", participants),
+                        ("assets", [asset.name for asset in park.assets])):
+        duplicated = _duplicates(names)
+        if duplicated:
+            raise ParkFileError(f"{source}: {what}.name = {duplicated[0]!r}: names must be unique")
+    tariffs = available_tariffs()
+    for position, participant in enumerate(park.participants):
+        if participant.feeder not in feeders:
+            raise ParkFileError(
+                f"{source}: participants[{position}].feeder = {participant.feeder!r}: "
+                f"unknown feeder, expected one of {feeders}"
+            )
+        if participant.tariff not in tariffs:
+            raise ParkFileError(
+                f"{source}: participants[{position}].tariff = {participant.tariff!r}: "
+                f"no such tariff file, expected one of {tariffs}"
+            )
+    for position, asset in enumerate(park.assets):
+        if asset.owner not in participants:
+            raise ParkFileError(
+                f"{source}: assets[{position}].owner = {asset.owner!r}: unknown participant"
+            )
+        if asset.feeder not in feeders:
+            raise ParkFileError(
+                f"{source}: assets[{position}].feeder = {asset.feeder!r}: "
+                f"unknown feeder, expected one of {feeders}"
+            )
+    try:
+        load_export_price(park.market.export_price)
+    except EngineInputError as error:
+        raise ParkFileError(f"{source}: {error}") from None
+    from market.pricing import PRICING_RULES  # late import: market builds on microgrid
+
+    if park.market.pricing_rule not in PRICING_RULES:
+        raise ParkFileError(
+            f"{source}: market.pricing_rule = {park.market.pricing_rule!r}: "
+            f"expected one of {sorted(PRICING_RULES)}"
+        )
+
+
+def parse_park(raw: dict, source: str = "<park>") -> Park:
+    """Validate a park given as a dict (the parsed TOML)."""
+    if not isinstance(raw, dict):
+        raise ParkFileError(f"{source}: expected a TOML table at the top level")
+    raw_assets = raw.get("assets", [])
+    if not isinstance(raw_assets, list):
+        raise ParkFileError(f"{source}: assets = {raw_assets!r}: expected an array of tables [[assets]]")
+    assets = [_parse_asset(source, position, item) for position, item in enumerate(raw_assets)]
+    try:
+        park = Park.model_validate({**raw, "assets": []})
+    except ValidationError as error:
+        raise _first_error(source, error, raw) from None
+    park = park.model_copy(update={"assets": assets})
+    _cross_check(source, park)
+    return park
+
+
+def read_park(path: str | Path | None = None) -> Park:
+    """Read, validate and cross-check a park file.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A park TOML file; the embedded demo park when None.
+
+    Returns
+    -------
+    Park
+
+    Raises
+    ------
+    ParkFileError
+        One line naming the field, its value and what was expected.
+    """
+    path = Path(path) if path is not None else demo_park_path()
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParkFileError(f"park file {source!r} does not exist") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ParkFileError(f"park file {source!r} cannot be read: {error}") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ParkFileError(f"{source}: not valid TOML: {error}") from None
+    return parse_park(raw, source)

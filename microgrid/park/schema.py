@@ -1,0 +1,190 @@
+"""The park: participants, assets, network and market rules.
+
+A park is described by a TOML file (see ``microgrid/data/demo_park.toml``)
+and validated on load by :func:`microgrid.park.read_park`. The models here
+check each field on its own; cross-references (an asset's owner, a feeder
+name, a tariff) are checked by the loader, which knows the whole file.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from microgrid.assets import AssetSpec
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ParkInfo(_Strict):
+    """Where the park is.
+
+    Attributes
+    ----------
+    name : str
+    description : str
+    latitude, longitude : float
+        Site coordinates [deg].
+    altitude_m : float
+        Site altitude [m].
+    timezone : str
+        IANA timezone of the park's timestamps; Asia/Seoul for Korean parks.
+    weather_site : str or None
+        Calibrated weather site for synthetic weather (see ``weather.sites``).
+    """
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    altitude_m: float = 0.0
+    timezone: str = "Asia/Seoul"
+    weather_site: str | None = None
+
+
+class MarketRules(_Strict):
+    """Rules of the park's direct-trading market.
+
+    Attributes
+    ----------
+    pricing_rule : str
+        Name of a registered pricing rule (``marginal`` or ``shared_savings``).
+    seller_share : float
+        Share of the saving against the grid that goes to the seller under
+        ``shared_savings`` [-].
+    trade_fee_krw_per_kwh : float
+        Platform fee paid by the buyer to the park operator on every internal
+        trade [KRW/kWh]. Trades behind the park's meter pay no grid charges.
+    battery_wear_cost_krw_per_kwh : float
+        Default battery degradation cost per kWh discharged [KRW/kWh].
+    demand_charge_weight : float
+        Share of one month's basic (demand) charge that the dispatch assigns
+        to a participant's peak import of the day in mid/peak hours [-]. The
+        default 1/30 spreads a month's charge over its days; see README.
+    export_price : str
+        Name of the export-price data file in ``microgrid/data/prices``.
+    """
+
+    pricing_rule: str = "shared_savings"
+    seller_share: float = Field(default=0.5, ge=0, le=1)
+    trade_fee_krw_per_kwh: float = Field(default=3.0, ge=0)
+    battery_wear_cost_krw_per_kwh: float = Field(default=20.0, ge=0)
+    demand_charge_weight: float = Field(default=1 / 30, ge=0)
+    export_price: str = "smp_2025"
+
+
+class Transformer(_Strict):
+    """The transformer at the park's connection to KEPCO.
+
+    Attributes
+    ----------
+    name : str
+    import_limit_kw : float
+        Largest power drawn from KEPCO [kW].
+    export_limit_kw : float
+        Largest reverse flow (power sent to KEPCO) permitted [kW].
+    """
+
+    name: str = "TR-1"
+    import_limit_kw: float = Field(gt=0)
+    export_limit_kw: float = Field(ge=0)
+
+
+class Feeder(_Strict):
+    """A feeder from the park's main bus.
+
+    Attributes
+    ----------
+    name : str
+    limit_kw : float
+        Thermal limit, each way [kW].
+    reverse_limit_kw : float or None
+        Limit towards the main bus when it differs from ``limit_kw`` [kW].
+    """
+
+    name: str = Field(min_length=1)
+    limit_kw: float = Field(gt=0)
+    reverse_limit_kw: float | None = Field(default=None, gt=0)
+
+    @property
+    def forward_limit_kw(self) -> float:
+        """Limit on power flowing from the main bus into the feeder [kW]."""
+        return self.limit_kw
+
+    @property
+    def backward_limit_kw(self) -> float:
+        """Limit on power flowing from the feeder to the main bus [kW]."""
+        return self.reverse_limit_kw if self.reverse_limit_kw is not None else self.limit_kw
+
+
+class Network(_Strict):
+    """The park's network: one transformer and its feeders."""
+
+    transformer: Transformer
+    feeders: list[Feeder] = Field(min_length=1)
+
+
+class Participant(_Strict):
+    """A member of the park's market: a tenant company or the park operator.
+
+    Attributes
+    ----------
+    name : str
+        Short unique name (used in results and the ledger).
+    display_name : str
+    kind : str
+        ``tenant`` or ``operator``.
+    industry : str or None
+        Industry of a tenant (``machinery``, ``auto_parts``, ``chemicals``,
+        ``food``, ``steel``, ``cement``...), which selects its load shape.
+    feeder : str
+        Feeder its load is connected to.
+    contract_power_kw : float
+        KEPCO contract power [kW].
+    annual_consumption_kwh : float or None
+        Annual consumption [kWh]; scales its load profile when given.
+    workers : int
+        Headcount, for the sunlight-income split.
+    roof_area_m2 : float
+        Roof area lent to the park's PV [m^2].
+    tariff : str
+        Name of its KEPCO tariff data file in ``microgrid/data/tariffs``.
+    """
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    display_name: str = ""
+    kind: Literal["tenant", "operator"] = "tenant"
+    industry: str | None = None
+    feeder: str = Field(min_length=1)
+    contract_power_kw: float = Field(ge=0)
+    annual_consumption_kwh: float | None = Field(default=None, ge=0)
+    workers: int = Field(default=0, ge=0)
+    roof_area_m2: float = Field(default=0.0, ge=0)
+    tariff: str = Field(min_length=1)
+
+
+class Park(_Strict):
+    """A whole park, validated and cross-checked."""
+
+    park: ParkInfo
+    market: MarketRules = MarketRules()
+    network: Network
+    participants: list[Participant] = Field(min_length=1)
+    assets: list[AssetSpec] = Field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.park.name
+
+    def participant(self, name: str) -> Participant:
+        for participant in self.participants:
+            if participant.name == name:
+                return participant
+        raise KeyError(name)
+
+    def assets_of_role(self, role: str) -> list[AssetSpec]:
+        """Assets whose dispatch role is ``role`` (``generator``/``storage``), in file order."""
+        return [asset for asset in self.assets if asset.role == role]

@@ -1,0 +1,169 @@
+"""KEPCO tariffs and export prices, read from data files.
+
+Each tariff is one TOML file in ``microgrid/data/tariffs`` with its source;
+nothing here hard-codes a rate. Band rules (KEPCO 산업용(을)): weekdays use
+the season's bands; Saturdays bill peak hours as mid; Sundays and public
+holidays are all light load.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from microgrid.calendar import HOLIDAY, SATURDAY, day_types
+from microgrid.errors import EngineInputError
+
+BANDS = ("light", "mid", "peak")
+SEASONS = ("summer", "spring_autumn", "winter")
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """A time-of-use KEPCO tariff.
+
+    Attributes
+    ----------
+    name : str
+    title : str
+    source : str
+    basic_charge_krw_per_kw_month : float
+        Basic (demand) charge [KRW/kW per month] on billing demand.
+    billing_demand_floor_fraction : float
+        Floor of billing demand as a share of contract power [-].
+    climate_environment_krw_per_kwh, fuel_cost_adjustment_krw_per_kwh : float
+        Per-kWh adders [KRW/kWh].
+    power_industry_fund_rate, vat_rate : float
+        Surcharges on the bill [-].
+    season_of_month : dict
+        Month (1-12) -> season name.
+    band_of_hour : dict
+        Season -> 24 weekday band names by interval-start hour.
+    rates : dict
+        Season -> band -> energy rate [KRW/kWh].
+    """
+
+    name: str
+    title: str
+    source: str
+    basic_charge_krw_per_kw_month: float
+    billing_demand_floor_fraction: float
+    climate_environment_krw_per_kwh: float
+    fuel_cost_adjustment_krw_per_kwh: float
+    power_industry_fund_rate: float
+    vat_rate: float
+    season_of_month: dict[int, str]
+    band_of_hour: dict[str, tuple[str, ...]]
+    rates: dict[str, dict[str, float]]
+
+    def bands(self, index: pd.DatetimeIndex) -> np.ndarray:
+        """Tariff band (``light``/``mid``/``peak``) of each interval start."""
+        seasons = [self.season_of_month[month] for month in index.month]
+        weekday_band = np.array(
+            [self.band_of_hour[season][hour] for season, hour in zip(seasons, index.hour)],
+            dtype=object,
+        )
+        kinds = day_types(index)
+        band = np.where((kinds == SATURDAY) & (weekday_band == "peak"), "mid", weekday_band)
+        band = np.where(kinds == HOLIDAY, "light", band)
+        return band.astype(object)
+
+    def energy_rate(self, index: pd.DatetimeIndex) -> np.ndarray:
+        """Energy rate of each interval [KRW/kWh], without adders."""
+        bands = self.bands(index)
+        return np.array(
+            [self.rates[self.season_of_month[month]][band] for month, band in zip(index.month, bands)],
+            dtype=float,
+        )
+
+    @property
+    def adders_krw_per_kwh(self) -> float:
+        """Climate-environment and fuel-cost adders [KRW/kWh]."""
+        return self.climate_environment_krw_per_kwh + self.fuel_cost_adjustment_krw_per_kwh
+
+    def marginal_import_price(self, index: pd.DatetimeIndex) -> np.ndarray:
+        """Cost of one more kWh imported in each interval [KRW/kWh].
+
+        Energy rate plus adders, plus the power-industry fund levied on them.
+        VAT is left out: it is recoverable input tax for a business.
+        """
+        return (self.energy_rate(index) + self.adders_krw_per_kwh) * (1 + self.power_industry_fund_rate)
+
+    def demand_charge_applies(self, index: pd.DatetimeIndex) -> np.ndarray:
+        """True for intervals whose demand counts toward billing demand (mid and peak)."""
+        return self.bands(index) != "light"
+
+
+def _read_toml_resource(folder: str, name: str, what: str) -> dict:
+    package = resources.files("microgrid.data").joinpath(folder)
+    path = package.joinpath(f"{name}.toml")
+    if not path.is_file():
+        available = sorted(p.name.removesuffix(".toml") for p in package.iterdir() if p.name.endswith(".toml"))
+        raise EngineInputError(f"{what}: unknown name {name!r}; expected one of {available}")
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def available_tariffs() -> list[str]:
+    """Names of the tariff data files shipped with the engine."""
+    package = resources.files("microgrid.data").joinpath("tariffs")
+    return sorted(p.name.removesuffix(".toml") for p in package.iterdir() if p.name.endswith(".toml"))
+
+
+@lru_cache(maxsize=32)
+def load_tariff(name: str) -> Tariff:
+    """Read the tariff data file ``name`` from ``microgrid/data/tariffs``."""
+    raw = _read_toml_resource("tariffs", name, "tariff")
+    season_of_month = {month: season for season, months in raw["seasons"].items() for month in months}
+    band_of_hour = {}
+    for season in raw["bands"]:
+        hours = ["light"] * 24
+        for band in ("mid", "peak"):
+            for hour in raw["bands"][season].get(band, []):
+                hours[hour] = band
+        band_of_hour[season] = tuple(hours)
+    return Tariff(
+        name=raw["name"],
+        title=raw["title"],
+        source=raw["source"],
+        basic_charge_krw_per_kw_month=float(raw["basic_charge_krw_per_kw_month"]),
+        billing_demand_floor_fraction=float(raw["billing_demand_floor_fraction"]),
+        climate_environment_krw_per_kwh=float(raw["climate_environment_krw_per_kwh"]),
+        fuel_cost_adjustment_krw_per_kwh=float(raw["fuel_cost_adjustment_krw_per_kwh"]),
+        power_industry_fund_rate=float(raw["power_industry_fund_rate"]),
+        vat_rate=float(raw["vat_rate"]),
+        season_of_month=season_of_month,
+        band_of_hour=band_of_hour,
+        rates={season: {band: float(v) for band, v in bands.items()} for season, bands in raw["rates"].items()},
+    )
+
+
+@dataclass(frozen=True)
+class ExportPrice:
+    """Price paid for energy exported to the grid (SMP) [KRW/kWh]."""
+
+    name: str
+    source: str
+    monthly_mean_krw_per_kwh: tuple[float, ...]
+    hourly_shape: tuple[float, ...]
+
+    def price(self, index: pd.DatetimeIndex) -> np.ndarray:
+        """Export price of each interval [KRW/kWh]."""
+        monthly = np.asarray(self.monthly_mean_krw_per_kwh)[index.month - 1]
+        return monthly * np.asarray(self.hourly_shape)[index.hour]
+
+
+@lru_cache(maxsize=8)
+def load_export_price(name: str) -> ExportPrice:
+    """Read the export-price data file ``name`` from ``microgrid/data/prices``."""
+    raw = _read_toml_resource("prices", name, "market.export_price")
+    return ExportPrice(
+        name=raw["name"],
+        source=raw["source"],
+        monthly_mean_krw_per_kwh=tuple(raw["monthly_mean_krw_per_kwh"]),
+        hourly_shape=tuple(raw["hourly_shape"]),
+    )
