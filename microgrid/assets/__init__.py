@@ -1,6 +1,6 @@
 """Asset kinds of a park. Importing this package registers every kind."""
 
-from microgrid.assets.base import ASSET_KINDS, AssetSpec, register_asset_kind
+from microgrid.assets.base import ASSET_KINDS, AssetSpec, SiteContext, register_asset_kind
 from microgrid.assets.battery import Battery
 from microgrid.assets.orc import ORCUnit
 from microgrid.assets.pv import PVArray
@@ -12,6 +12,7 @@ __all__ = [
     "Battery",
     "ORCUnit",
     "PVArray",
+    "SiteContext",
     "WindTurbine",
     "register_asset_kind",
 ]

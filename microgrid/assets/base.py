@@ -9,6 +9,7 @@ not an edit everywhere.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +17,41 @@ from pydantic import BaseModel, ConfigDict, Field
 AssetRole = Literal["generator", "storage"]
 
 ASSET_KINDS: dict[str, type["AssetSpec"]] = {}
+
+
+@dataclass
+class SiteContext:
+    """Where the park is, shared by all assets of one forecast run.
+
+    The sun's position is computed once per index and reused by every PV
+    array (it is the costliest step of a PV model).
+
+    Attributes
+    ----------
+    latitude, longitude : float
+        [deg]
+    altitude_m : float
+        [m]
+    wind_height_m : float
+        Height of the weather's wind speed [m].
+    """
+
+    latitude: float
+    longitude: float
+    altitude_m: float = 0.0
+    wind_height_m: float = 10.0
+    _solar_positions: dict = field(default_factory=dict, repr=False)
+
+    def solar_position(self, index):
+        """Sun position at interval midpoints of ``index`` (cached)."""
+        key = (index[0], index[-1], len(index))
+        if key not in self._solar_positions:
+            from microgrid.generation import interval_solar_position
+
+            self._solar_positions[key] = interval_solar_position(
+                index, latitude=self.latitude, longitude=self.longitude, altitude=self.altitude_m
+            )
+        return self._solar_positions[key]
 
 
 class AssetSpec(BaseModel):
@@ -44,6 +80,10 @@ class AssetSpec(BaseModel):
     kind: str
     owner: str = Field(min_length=1)
     feeder: str = Field(min_length=1)
+
+    def available_power_kw(self, weather, site: SiteContext):
+        """Mean power the asset can deliver in each weather interval [kW] (generators only)."""
+        raise NotImplementedError(f"asset kind {self.kind!r} has no availability model")
 
 
 def register_asset_kind(spec_class: type[AssetSpec]) -> type[AssetSpec]:

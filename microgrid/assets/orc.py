@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from microgrid.assets.base import AssetSpec, register_asset_kind
+from microgrid.assets.base import AssetSpec, SiteContext, register_asset_kind
 
 
 @register_asset_kind
@@ -48,3 +48,30 @@ class ORCUnit(AssetSpec):
     min_load_fraction: float = Field(default=0.2, ge=0, lt=1)
     schedule: str = "continuous_3_shift"
     maintenance: list[tuple[str, str]] = Field(default_factory=list)
+
+    def available_power_kw(self, weather, site: SiteContext):
+        """Net electric power the unit can deliver in each interval [kW].
+
+        The host plant's exhaust follows its production schedule (shifts,
+        Saturdays, holidays, maintenance); the weather does not matter.
+        """
+        import zlib
+
+        from microgrid.generation import exhaust_heat_profile, orc_net_power
+
+        exhaust = exhaust_heat_profile(
+            weather.index,
+            nominal_heat_kw=self.nominal_heat_kw,
+            exhaust_temperature_c=self.exhaust_temperature_c,
+            schedule=self.schedule,
+            maintenance=[tuple(period) for period in self.maintenance],
+            seed=zlib.crc32(self.name.encode()),
+        )
+        return orc_net_power(
+            exhaust["heat_kw"],
+            exhaust["exhaust_temperature_c"],
+            rated_power_kw=self.rated_power_kw,
+            carnot_fraction=self.carnot_fraction,
+            cooling_temperature_c=self.cooling_temperature_c,
+            min_load_fraction=self.min_load_fraction,
+        )

@@ -6,7 +6,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from microgrid.assets.base import AssetSpec, register_asset_kind
+from microgrid.assets.base import AssetSpec, SiteContext, register_asset_kind
+
+#: pvlib SAPM temperature-model parameters by mounting: rooftop arrays sit
+#: close to the roof and run hotter than open-rack car-port or ground arrays.
+TEMPERATURE_MODEL_OF_MOUNTING = {
+    "rooftop": "close_mount_glass_glass",
+    "carport": "open_rack_glass_polymer",
+    "ground": "open_rack_glass_polymer",
+}
 
 
 @register_asset_kind
@@ -49,3 +57,21 @@ class PVArray(AssetSpec):
     def rated_power_kw(self) -> float:
         """Largest AC output [kW]."""
         return self.ac_capacity_kw
+
+    def available_power_kw(self, weather, site: SiteContext):
+        """Mean AC power the array can deliver in each weather interval [kW]."""
+        from microgrid.generation import pv_ac_power
+
+        return pv_ac_power(
+            weather,
+            latitude=site.latitude,
+            longitude=site.longitude,
+            altitude=site.altitude_m,
+            tilt=self.tilt_deg,
+            azimuth=self.azimuth_deg,
+            dc_capacity_kw=self.dc_capacity_kw,
+            dc_ac_ratio=self.dc_ac_ratio,
+            losses_percent=self.losses_percent,
+            temperature_model=TEMPERATURE_MODEL_OF_MOUNTING[self.mounting],
+            solar_position=site.solar_position(weather.index),
+        )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from microgrid.assets.base import AssetSpec, register_asset_kind
+from microgrid.assets.base import AssetSpec, SiteContext, register_asset_kind
 
 
 @register_asset_kind
@@ -16,9 +16,7 @@ class WindTurbine(AssetSpec):
     Attributes
     ----------
     turbine : str
-        Power-curve name from the shipped small-turbine data.
-    rated_power_kw : float
-        Rating of one turbine [kW].
+        Power-curve name from ``microgrid/data/generation/small_wind_turbines.csv``.
     hub_height_m : float
         Hub height [m].
     count : int
@@ -29,12 +27,36 @@ class WindTurbine(AssetSpec):
     renewable = True
     role = "generator"
 
-    turbine: str = "small_10kw"
-    rated_power_kw: float = Field(default=10.0, gt=0, le=100)
+    turbine: str = "bergey_excel_10"
     hub_height_m: float = Field(default=20.0, gt=0, le=120)
     count: int = Field(default=1, ge=1)
 
+    @field_validator("turbine")
+    @classmethod
+    def _known_turbine(cls, name: str) -> str:
+        from microgrid.generation import list_small_turbines
+
+        known = list_small_turbines()
+        if name not in known:
+            raise ValueError(f"unknown turbine, expected one of {known}")
+        return name
+
     @property
     def total_rated_power_kw(self) -> float:
-        """Rating of all turbines together [kW]."""
-        return self.rated_power_kw * self.count
+        """Nominal rating of all turbines together [kW]."""
+        from microgrid.generation import small_turbine_spec
+
+        return small_turbine_spec(self.turbine)["nominal_power_kw"] * self.count
+
+    def available_power_kw(self, weather, site: SiteContext):
+        """Power of all turbines together in each interval [kW], from the hub-height wind."""
+        from microgrid.generation import small_turbine_power
+
+        one = small_turbine_power(
+            weather["wind_speed"],
+            turbine=self.turbine,
+            hub_height_m=self.hub_height_m,
+            wind_height_m=site.wind_height_m,
+            temperature=weather.get("temp_air"),
+        )
+        return one * self.count
