@@ -43,10 +43,15 @@ class WindTurbine(AssetSpec):
 
     @property
     def total_rated_power_kw(self) -> float:
-        """Nominal rating of all turbines together [kW]."""
-        from microgrid.generation import small_turbine_spec
+        """Largest output of all turbines together: the power curve's maximum times the count [kW].
 
-        return small_turbine_spec(self.turbine)["nominal_power_kw"] * self.count
+        Measured small-turbine curves (e.g. the Bergey Excel 10) rise above
+        their nominal rating in strong wind, so the curve's maximum, not the
+        nameplate, bounds the output.
+        """
+        from microgrid.generation import small_turbine_power_curve
+
+        return float(small_turbine_power_curve(self.turbine)["power_kw"].max()) * self.count
 
     def available_power_kw(self, weather, site: SiteContext):
         """Power of all turbines together in each interval [kW], from the hub-height wind."""
