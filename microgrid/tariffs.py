@@ -22,6 +22,16 @@ from microgrid.errors import EngineInputError
 BANDS = ("light", "mid", "peak")
 SEASONS = ("summer", "spring_autumn", "winter")
 
+#: Timezone of the hours, months and calendar days in the tariff and price
+#: data files (KEPCO bills in Korean local time).
+TARIFF_TIMEZONE = "Asia/Seoul"
+
+
+def _local(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """``index`` in Korean local time; naive timestamps are taken as local already."""
+    index = pd.DatetimeIndex(index)
+    return index.tz_convert(TARIFF_TIMEZONE) if index.tz is not None else index
+
 
 @dataclass(frozen=True)
 class Tariff:
@@ -63,6 +73,7 @@ class Tariff:
 
     def bands(self, index: pd.DatetimeIndex) -> np.ndarray:
         """Tariff band (``light``/``mid``/``peak``) of each interval start."""
+        index = _local(index)
         seasons = [self.season_of_month[month] for month in index.month]
         weekday_band = np.array(
             [self.band_of_hour[season][hour] for season, hour in zip(seasons, index.hour)],
@@ -75,6 +86,7 @@ class Tariff:
 
     def energy_rate(self, index: pd.DatetimeIndex) -> np.ndarray:
         """Energy rate of each interval [KRW/kWh], without adders."""
+        index = _local(index)
         bands = self.bands(index)
         return np.array(
             [self.rates[self.season_of_month[month]][band] for month, band in zip(index.month, bands)],
@@ -153,6 +165,7 @@ class ExportPrice:
 
     def price(self, index: pd.DatetimeIndex) -> np.ndarray:
         """Export price of each interval [KRW/kWh]."""
+        index = _local(index)
         monthly = np.asarray(self.monthly_mean_krw_per_kwh)[index.month - 1]
         return monthly * np.asarray(self.hourly_shape)[index.hour]
 

@@ -1,0 +1,147 @@
+"""Sunlight income: a share of the park's trading surplus paid to tenants and workers.
+
+Rule (defaults in ``microgrid/data/settlement/sunlight_income.toml``, after
+Sinan county's 2018 ordinance; overridable in the park file's ``[income]``):
+
+1. Each participant's saving of the quarter is its grid-only bill less its
+   net cost (both incl. VAT, from the settled days) [KRW]. Every
+   participant with a positive saving pays ``fund_share`` of it into
+   ``park:sunlight_fund`` (rounded half to even per participant).
+2. The quarter's fund inflow is paid out in the same settlement:
+   ``tenant_share`` to eligible tenants in proportion to the energy they
+   bought in direct trades (``energy_bought``) or the roof area they lend
+   (``roof_area``), the rest to their workers, per head x ``worker_weight``
+   (``eligible_workers`` overrides a tenant's ``workers``), into
+   ``participant:<P>:workers``.
+3. A tenant is eligible once it has been settled for
+   ``eligibility_lag_quarters`` quarters before this one (newcomers wait,
+   as in Sinan). When nobody is eligible, the inflow stays in the fund.
+
+Integer KRW are shared by the largest-remainder method, so the payout sums
+exactly to the inflow; nothing is lost to rounding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from market.ledger import Leg, Ledger, LedgerEntry
+from market.ledger.money import round_half_even
+from market.settlement import accounts
+from market.settlement.config import SettlementRules
+from microgrid.errors import EngineInputError
+from microgrid.park import Park
+
+STATEMENT_COLUMNS = ["participant", "saving_krw", "contribution_krw", "eligible", "basis", "tenant_krw",
+                     "heads", "workers_krw", "per_worker_krw"]
+
+
+@dataclass(frozen=True)
+class IncomeSettlement:
+    """A quarter's sunlight income.
+
+    Attributes
+    ----------
+    key : str
+    inflow_krw : int
+        Paid into the fund [KRW].
+    paid_krw : int
+        Paid out [KRW] (``inflow_krw`` unless nobody is eligible).
+    table : pandas.DataFrame
+        Per participant, columns ``STATEMENT_COLUMNS`` ([KRW], basis in kWh or m^2).
+    entries : list of LedgerEntry
+    """
+
+    key: str
+    inflow_krw: int
+    paid_krw: int
+    table: pd.DataFrame
+    entries: list[LedgerEntry]
+
+
+def parse_quarter(quarter: str) -> pd.Period:
+    """``YYYY-Qn`` as a quarterly Period."""
+    if not re.fullmatch(r"\d{4}-Q[1-4]", quarter or ""):
+        raise EngineInputError(f"--quarter = {quarter!r}: expected YYYY-Qn, e.g. 2026-Q3")
+    return pd.Period(quarter.replace("-", ""), freq="Q")
+
+
+def allocate_largest_remainder(total: int, weights: list[float]) -> list[int]:
+    """Split ``total`` [KRW] in proportion to ``weights`` into integers that sum to ``total``.
+
+    Each share gets the floor of its exact part; the KRW left over go one by
+    one to the largest fractional parts (ties: first in order).
+    """
+    weights_array = np.asarray(weights, dtype=float)
+    if total == 0 or weights_array.sum() <= 0:
+        return [0] * len(weights)
+    exact = total * weights_array / weights_array.sum()
+    shares = np.floor(exact).astype(np.int64)
+    left = int(total - shares.sum())
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for i in order[:left]:
+        shares[i] += 1
+    return [int(value) for value in shares]
+
+
+def settle_income(ledger: Ledger, park: Park, rules: SettlementRules, quarter: str) -> IncomeSettlement:
+    """Collect and pay a quarter's sunlight income on ``ledger`` (replaces an earlier one)."""
+    period = parse_quarter(quarter)
+    start, end = period.start_time.date(), period.end_time.date()
+    stats = ledger.day_stats(start, end)
+    if stats.empty:
+        raise EngineInputError(f"--quarter = {quarter!r}: no settled day in that quarter; settle days first")
+    rule = rules.income
+    first_seen = ledger.day_stats(dt.date(1900, 1, 1), end).groupby("participant")["day"].min()
+    eligible_before = (period - max(rule.eligibility_lag_quarters - 1, 0)).start_time.date()
+    totals = stats.groupby("participant")[["grid_only_bill_krw", "net_cost_krw", "bought_kwh"]].sum()
+    rows, legs = [], []
+    inflow = 0
+    for participant in park.participants:
+        name = participant.name
+        saving = float(totals.loc[name, "grid_only_bill_krw"] - totals.loc[name, "net_cost_krw"]) \
+            if name in totals.index else 0.0
+        contribution = round_half_even(rule.fund_share * saving) if saving > 0 else 0
+        if contribution:
+            legs += [Leg(accounts.cash(name), "income_contribution", quarter, -float(contribution)),
+                     Leg(accounts.SUNLIGHT_FUND, "income_contribution", name, float(contribution))]
+            inflow += contribution
+        may_share = participant.kind == "tenant" or rule.include_operator
+        eligible = bool(may_share and name in first_seen.index and (
+            rule.eligibility_lag_quarters == 0 or first_seen[name] < eligible_before))
+        basis = (float(totals.loc[name, "bought_kwh"]) if name in totals.index else 0.0) \
+            if rule.tenant_basis == "energy_bought" else participant.roof_area_m2
+        heads = rule.eligible_workers.get(name, participant.workers)
+        rows.append({"participant": name, "saving_krw": saving, "contribution_krw": contribution,
+                     "eligible": eligible, "basis": basis if eligible else 0.0, "heads": heads if eligible else 0})
+    table = pd.DataFrame(rows)
+    tenant_basis = table["basis"].sum()
+    worker_units = (table["heads"] * rule.worker_weight).sum()
+    tenant_weight = rule.tenant_share if tenant_basis > 0 else 0.0
+    worker_weight = (1 - rule.tenant_share) if worker_units > 0 else 0.0
+    weights = [tenant_weight * b / tenant_basis if tenant_basis else 0.0 for b in table["basis"]]
+    weights += [worker_weight * h * rule.worker_weight / worker_units if worker_units else 0.0
+                for h in table["heads"]]
+    shares = allocate_largest_remainder(inflow, weights) if sum(weights) > 0 else [0] * len(weights)
+    count = len(table)
+    table["tenant_krw"], table["workers_krw"] = shares[:count], shares[count:]
+    table["per_worker_krw"] = [w / h if h else 0.0 for w, h in zip(table["workers_krw"], table["heads"])]
+    paid = 0
+    for row in table.itertuples(index=False):
+        if row.tenant_krw:
+            legs += [Leg(accounts.SUNLIGHT_FUND, "income_tenant", row.participant, -float(row.tenant_krw)),
+                     Leg(accounts.cash(row.participant), "income_tenant", quarter, float(row.tenant_krw))]
+        if row.workers_krw:
+            legs += [Leg(accounts.SUNLIGHT_FUND, "income_workers", row.participant, -float(row.workers_krw)),
+                     Leg(accounts.workers(row.participant), "income_workers", f"{quarter} {row.heads} heads",
+                         float(row.workers_krw))]
+        paid += int(row.tenant_krw) + int(row.workers_krw)
+    key = f"income:{quarter}"
+    meta = {"quarter": quarter, "rule": {k: v for k, v in rule.__dict__.items()}}
+    entries = ledger.replace_settlement(key, "income", start, end, park.name, legs, None, meta)
+    return IncomeSettlement(key, inflow, paid, table[STATEMENT_COLUMNS], entries)

@@ -1,0 +1,246 @@
+"""Opening the ledger and writing settlements atomically.
+
+:func:`open_ledger` connects to any SQLAlchemy URL (a SQLite file by
+default; ``postgresql://...`` in production) and upgrades the schema to the
+newest Alembic revision shipped in ``market/ledger/migrations``.
+
+:meth:`Ledger.replace_settlement` writes one settled period in ONE
+transaction: it deletes the period's previous settlement (entries and day
+statistics) and inserts the new one, so re-settling never duplicates, and a
+failure anywhere (bad input, a crash mid-write) rolls back to exactly the
+previous state. SQLite runs in WAL mode so a concurrent reader sees either
+the old or the new period, never a mix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, delete, event, func, select
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from market.ledger.models import Account, DayStat, Entry, Settlement
+from market.ledger.money import Leg, round_legs
+
+ENTRY_COLUMNS = ["key", "day", "account", "kind", "detail", "quantity_kwh", "amount_krw"]
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """A rounded entry as written: account, kind, detail, quantity [kWh], amount [KRW]."""
+
+    account: str
+    kind: str
+    detail: str
+    quantity_kwh: float | None
+    amount_krw: int
+
+
+def _account_kind(name: str) -> tuple[str, str | None]:
+    parts = name.split(":")
+    if parts[0] == "participant" and len(parts) >= 3:
+        return "participant", parts[1]
+    return parts[0], None
+
+
+def _migrations_folder() -> str:
+    return str(resources.files("market.ledger").joinpath("migrations"))
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - trivial
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def open_ledger(url: str | Path) -> "Ledger":
+    """Open (and create or upgrade) the ledger at ``url``.
+
+    Parameters
+    ----------
+    url : str or Path
+        A SQLAlchemy URL (``sqlite:///results/ledger.sqlite``,
+        ``postgresql+psycopg://...``) or a plain path of a SQLite file.
+
+    Returns
+    -------
+    Ledger
+    """
+    text = str(url)
+    if "://" not in text:
+        Path(text).parent.mkdir(parents=True, exist_ok=True)
+        text = f"sqlite:///{Path(text).resolve()}"
+    options = {}
+    if text.startswith("sqlite") and (text.endswith(":memory:") or text in ("sqlite://", "sqlite:///")):
+        options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    engine = create_engine(text, **options)
+    if engine.dialect.name == "sqlite":
+        _sqlite_pragmas(engine)
+    config = Config()
+    config.set_main_option("script_location", _migrations_folder())
+    config.set_main_option("sqlalchemy.url", text.replace("%", "%%"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return Ledger(engine)
+
+
+class Ledger:
+    """The park's double-entry ledger (see :mod:`market.ledger.models`)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    # -- writing -----------------------------------------------------------
+    def replace_settlement(self, key: str, kind: str, period_start: dt.date, period_end: dt.date, park: str,
+                           legs: list[Leg], day_stats: list[dict] | None = None,
+                           meta: dict | None = None) -> list[LedgerEntry]:
+        """Write a settled period, replacing any earlier settlement of the same ``key``.
+
+        Parameters
+        ----------
+        key : str
+            Period key, e.g. ``day:2026-07-01``.
+        kind : str
+            ``day``, ``basic`` or ``income``.
+        period_start, period_end : datetime.date
+            First and last day (inclusive) the settlement covers.
+        park : str
+        legs : list of Leg
+            Exact legs [KRW]; they must balance. They are rounded by
+            :func:`market.ledger.money.round_legs` (remainder to ``park:rounding``).
+        day_stats : list of dict, optional
+            Rows of ``ledger_day_stats`` (without ``settlement_id``).
+        meta : dict, optional
+            JSON-serialisable description (pricing rule, sources...).
+
+        Returns
+        -------
+        list of LedgerEntry
+            The entries written; their amounts sum to 0 KRW.
+        """
+        rounded = round_legs(legs)
+        if sum(amount for _, amount in rounded) != 0:  # pragma: no cover - guaranteed by round_legs
+            raise ValueError(f"{key}: entries do not sum to 0 KRW")
+        written = [LedgerEntry(leg.account, leg.kind, leg.detail, leg.quantity_kwh, amount) for leg, amount in rounded]
+        with self._sessions.begin() as session:
+            self._delete(session, key)
+            settlement = Settlement(key=key, kind=kind, period_start=period_start, period_end=period_end,
+                                    park=park, created_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+                                    meta=json.dumps(meta or {}, sort_keys=True, default=str))
+            session.add(settlement)
+            session.flush()
+            accounts = self._accounts(session, {entry.account for entry in written})
+            session.add_all(self._entry_rows(settlement.id, period_start, accounts, written))
+            session.flush()
+            if day_stats:
+                session.add_all([DayStat(settlement_id=settlement.id, **row) for row in day_stats])
+                session.flush()
+            total = session.scalar(select(func.coalesce(func.sum(Entry.amount_krw), 0))
+                                   .where(Entry.settlement_id == settlement.id))
+            if int(total) != 0:
+                raise ValueError(f"{key}: entries sum to {total} KRW, not 0")
+        return written
+
+    @staticmethod
+    def _entry_rows(settlement_id: int, day: dt.date, accounts: dict[str, int],
+                    written: list[LedgerEntry]) -> list[Entry]:
+        return [Entry(settlement_id=settlement_id, account_id=accounts[entry.account], day=day, kind=entry.kind,
+                      detail=entry.detail, quantity_kwh=entry.quantity_kwh, amount_krw=entry.amount_krw)
+                for entry in written]
+
+    @staticmethod
+    def _delete(session: Session, key: str) -> None:
+        old = session.scalar(select(Settlement.id).where(Settlement.key == key))
+        if old is not None:
+            session.execute(delete(Entry).where(Entry.settlement_id == old))
+            session.execute(delete(DayStat).where(DayStat.settlement_id == old))
+            session.execute(delete(Settlement).where(Settlement.id == old))
+            session.flush()
+
+    @staticmethod
+    def _accounts(session: Session, names: set[str]) -> dict[str, int]:
+        found = dict(session.execute(select(Account.name, Account.id).where(Account.name.in_(names))).all())
+        for name in sorted(names - set(found)):
+            kind, participant = _account_kind(name)
+            account = Account(name=name, kind=kind, participant=participant)
+            session.add(account)
+            session.flush()
+            found[name] = account.id
+        return found
+
+    def delete_settlement(self, key: str) -> None:
+        """Remove a settled period (in one transaction)."""
+        with self._sessions.begin() as session:
+            self._delete(session, key)
+
+    # -- reading -----------------------------------------------------------
+    def entries(self, *, key: str | None = None, kind: str | None = None, start: dt.date | None = None,
+                end: dt.date | None = None, account_prefix: str | None = None) -> pd.DataFrame:
+        """Entries as a frame with columns ``ENTRY_COLUMNS`` (amounts in KRW, quantities in kWh).
+
+        ``start``/``end`` (inclusive) filter on the day the entry is booked on.
+        """
+        query = (select(Settlement.key, Entry.day, Account.name, Entry.kind, Entry.detail, Entry.quantity_kwh,
+                        Entry.amount_krw)
+                 .join(Settlement, Settlement.id == Entry.settlement_id)
+                 .join(Account, Account.id == Entry.account_id))
+        if key is not None:
+            query = query.where(Settlement.key == key)
+        if kind is not None:
+            query = query.where(Settlement.kind == kind)
+        if start is not None:
+            query = query.where(Entry.day >= start)
+        if end is not None:
+            query = query.where(Entry.day <= end)
+        if account_prefix is not None:
+            query = query.where(Account.name.startswith(account_prefix))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.order_by(Entry.id)).all()
+        frame = pd.DataFrame(rows, columns=ENTRY_COLUMNS)
+        frame["amount_krw"] = frame["amount_krw"].astype("int64")
+        return frame
+
+    def day_stats(self, start: dt.date, end: dt.date) -> pd.DataFrame:
+        """Per participant and day statistics of the settled days in [start, end]."""
+        columns = [column.name for column in DayStat.__table__.columns if column.name != "settlement_id"]
+        query = select(*[DayStat.__table__.c[name] for name in columns]).where(
+            DayStat.day >= start, DayStat.day <= end)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return pd.DataFrame(rows, columns=columns)
+
+    def settlements(self, kind: str | None = None) -> pd.DataFrame:
+        """Settled periods: key, kind, period_start, period_end, park, created_at, meta."""
+        query = select(Settlement.key, Settlement.kind, Settlement.period_start, Settlement.period_end,
+                       Settlement.park, Settlement.created_at, Settlement.meta)
+        if kind is not None:
+            query = query.where(Settlement.kind == kind)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.order_by(Settlement.period_start)).all()
+        return pd.DataFrame(rows, columns=["key", "kind", "period_start", "period_end", "park", "created_at", "meta"])
+
+    def balance(self, account: str) -> int:
+        """Balance of ``account`` over all settlements [KRW] (money received - money paid)."""
+        query = (select(func.coalesce(func.sum(Entry.amount_krw), 0))
+                 .join(Account, Account.id == Entry.account_id).where(Account.name == account))
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())

@@ -1,0 +1,225 @@
+"""Settling one day of the day-ahead dispatch on the ledger.
+
+Per day (one ledger settlement ``day:YYYY-MM-DD``, written in one transaction):
+
+* direct trades: the buyer pays the seller trade x trade price and pays the
+  platform fee (trade x ``trade_fee_krw_per_kwh``) to ``park:operator_fees``;
+  storage charge/discharge are the owner's purchases/sales in the dataset
+  and are settled like any other trade;
+* KEPCO energy bill of each participant's imports
+  (:func:`market.settlement.kepco.energy_bill`): energy by band, climate and
+  fuel-cost adders, power-industry fund, VAT, paid to ``park:kepco``;
+* exports: SMP x export from ``park:grid_export_buyer``, plus the REC price
+  on the renewable share of the export (unless RECs are retained);
+* imbalance when metered data are given (:mod:`market.settlement.imbalance`).
+
+Every participant's entries are summed per (kind, detail) and rounded half
+to even; the remainder goes to ``park:rounding``. The monthly basic charge
+is settled by :func:`market.settlement.monthly.settle_basic_charge`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from market.ledger import Leg, Ledger, LedgerEntry
+from market.re100.attribution import attribute_origins
+from market.settlement import accounts
+from market.settlement.config import SettlementRules, default_rules
+from market.settlement.imbalance import imbalance, metered_dataset
+from market.settlement.kepco import energy_bill, peak_demand_kw
+from market.settlement.metered import Metered
+from microgrid.errors import EngineInputError
+from microgrid.park import Park
+from microgrid.tariffs import BANDS, load_tariff
+
+REQUIRED = ("load", "grid_import", "grid_export", "sold", "bought", "trade", "trade_price", "export_price",
+            "import_price", "asset_generation", "asset_renewable", "charge", "discharge", "soc")
+
+
+@dataclass(frozen=True)
+class DayLegs:
+    """Exact legs of a day and its per-participant statistics.
+
+    Attributes
+    ----------
+    day : datetime.date
+    legs : list of Leg
+    stats : list of dict
+        Rows for ``ledger_day_stats``.
+    """
+
+    day: dt.date
+    legs: list[Leg]
+    stats: list[dict]
+
+
+@dataclass(frozen=True)
+class DaySettlement:
+    """A settled day: its key, the entries written [KRW] and the statistics."""
+
+    key: str
+    day: dt.date
+    entries: list[LedgerEntry]
+    stats: pd.DataFrame
+
+
+def day_key(day: dt.date) -> str:
+    """Ledger key of a day's settlement."""
+    return f"day:{day.isoformat()}"
+
+
+def check_dataset(park: Park, dataset: xr.Dataset) -> dt.date:
+    """Refuse a dispatch Dataset that cannot be settled (one-line EngineInputError)."""
+    missing = [name for name in REQUIRED if name not in dataset.variables]
+    if missing:
+        raise EngineInputError(f"dispatch result: variable {missing[0]!r} is missing")
+    if "date" not in dataset.attrs or "trade_fee_krw_per_kwh" not in dataset.attrs:
+        raise EngineInputError("dispatch result: attributes 'date' and 'trade_fee_krw_per_kwh' are required")
+    known = {p.name for p in park.participants}
+    for name in dataset["participant"].values:
+        if str(name) not in known:
+            raise EngineInputError(f"dispatch result: participant {str(name)!r} is not in park {park.name!r}")
+    for name in REQUIRED:
+        values = np.asarray(dataset[name].values, dtype=float)
+        if not np.isfinite(values).all():
+            raise EngineInputError(f"dispatch result: {name} has non-finite values")
+        if name not in ("trade_price",) and (values < -1e-6).any():
+            raise EngineInputError(f"dispatch result: {name} has negative values")
+    try:
+        return dt.date.fromisoformat(str(dataset.attrs["date"]))
+    except ValueError:
+        raise EngineInputError(f"dispatch result: date = {dataset.attrs['date']!r}: expected YYYY-MM-DD") from None
+
+
+def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = None,
+             metered: Metered | None = None) -> DayLegs:
+    """Exact legs and statistics of one day (nothing is written).
+
+    Parameters
+    ----------
+    park : Park
+    dataset : xarray.Dataset
+        Day-ahead dispatch result.
+    rules : SettlementRules, optional
+    metered : Metered, optional
+        Metered load and generation; the difference is settled as imbalance.
+    """
+    rules = rules or default_rules()
+    day = check_dataset(park, dataset)
+    time = pd.DatetimeIndex(dataset.indexes["time"])
+    step_hours = float(dataset.attrs.get("step_hours", (time[1] - time[0]) / pd.Timedelta(hours=1)))
+    participants = [str(p) for p in dataset["participant"].values]
+    sellers = [str(s) for s in dataset["seller"].values]
+    buyers = [str(b) for b in dataset["buyer"].values]
+    fee = float(dataset.attrs["trade_fee_krw_per_kwh"])
+    legs: list[Leg] = []
+    cash = {p: accounts.cash(p) for p in participants}
+
+    trade = dataset["trade"].transpose("time", "seller", "buyer").values
+    price = dataset["trade_price"].transpose("time", "seller", "buyer").values
+    energy = trade.sum(axis=0)
+    paid = (trade * price).sum(axis=0)
+    for s, seller in enumerate(sellers):
+        for b, buyer in enumerate(buyers):
+            if energy[s, b] <= 0:
+                continue
+            legs += [Leg(cash[buyer], "trade_purchase", seller, -paid[s, b], energy[s, b]),
+                     Leg(cash[seller], "trade_sale", buyer, paid[s, b], energy[s, b])]
+            if fee:
+                legs += [Leg(cash[buyer], "trade_fee", "", -energy[s, b] * fee, energy[s, b]),
+                         Leg(accounts.OPERATOR_FEES, "trade_fee", buyer, energy[s, b] * fee, energy[s, b])]
+
+    physical = metered_dataset(dataset, metered) if metered is not None else dataset
+    origins = attribute_origins(physical, rec_retained_on_export=rules.rec_retained_on_export)
+    export_price = dataset["export_price"].values
+    scheduled_import = dataset["grid_import"].values
+    scheduled_export = dataset["grid_export"].values
+    renewable_export = attribute_origins(dataset, rec_retained_on_export=rules.rec_retained_on_export)[
+        "renewable_export"].values
+    balance = imbalance(dataset, metered) if metered is not None else None
+    stats = []
+    for position, name in enumerate(participants):
+        tariff = load_tariff(park.participant(name).tariff)
+        bill = energy_bill(tariff, time, scheduled_import[:, position])
+        for band in BANDS:
+            if bill.kwh_by_band[band]:
+                legs.append(Leg(cash[name], "kepco_energy", band, -bill.energy_krw_by_band[band],
+                                bill.kwh_by_band[band]))
+        for kind, amount in (("kepco_climate", bill.climate_krw), ("kepco_fuel", bill.fuel_krw),
+                             ("kepco_fund", bill.fund_krw), ("kepco_vat", bill.vat_krw)):
+            if amount:
+                legs.append(Leg(cash[name], kind, "", -amount, bill.kwh if kind in ("kepco_climate", "kepco_fuel")
+                                else None))
+        if bill.total_krw:
+            legs.append(Leg(accounts.KEPCO, "kepco_bill", "", bill.total_krw, bill.kwh))
+        exported = float(scheduled_export[:, position].sum())
+        if exported:
+            smp = float((scheduled_export[:, position] * export_price).sum())
+            legs += [Leg(cash[name], "export_smp", "", smp, exported),
+                     Leg(accounts.GRID_EXPORT_BUYER, "export_smp", name, -smp, exported)]
+            rec_kwh = float(renewable_export[:, position].sum())
+            if rec_kwh > 0 and not rules.rec_retained_on_export:
+                rec = rec_kwh * rules.rec_price_krw_per_kwh
+                legs += [Leg(cash[name], "export_rec", "", rec, rec_kwh),
+                         Leg(accounts.GRID_EXPORT_BUYER, "export_rec", name, -rec, rec_kwh)]
+        if balance is not None:
+            short = balance.short_kwh[:, position]
+            long = balance.long_kwh[:, position]
+            if short.sum() > 0:
+                amount = float((short * balance.short_price[:, position]).sum())
+                legs += [Leg(cash[name], "imbalance_short", "", -amount, float(short.sum())),
+                         Leg(accounts.KEPCO, "imbalance_short", name, amount, float(short.sum()))]
+            if long.sum() > 0:
+                amount = float((long * balance.long_price[:, position]).sum())
+                legs += [Leg(cash[name], "imbalance_long", "", amount, float(long.sum())),
+                         Leg(accounts.GRID_EXPORT_BUYER, "imbalance_long", name, -amount, float(long.sum()))]
+        load = physical["load"].values[:, position]
+        grid_only = energy_bill(tariff, time, load).total_krw
+        net_cost = -sum(leg.amount for leg in legs if leg.account == cash[name])
+        column = {var: float(origins[var].values[:, position].sum()) for var in origins.data_vars}
+        stats.append({
+            "participant": name,
+            "day": day,
+            "load_kwh": float(load.sum()),
+            "grid_import_kwh": float(physical["grid_import"].values[:, position].sum()),
+            "grid_export_kwh": float(physical["grid_export"].values[:, position].sum()),
+            "bought_kwh": float(dataset["bought"].values[:, position].sum()),
+            "sold_kwh": float(dataset["sold"].values[:, position].sum()),
+            "peak_demand_kw": peak_demand_kw(tariff, time, physical["grid_import"].values[:, position], step_hours),
+            "grid_only_bill_krw": grid_only,
+            "net_cost_krw": net_cost,
+            "renewable_own_kwh": column["renewable_own"],
+            "renewable_bought_kwh": column["renewable_bought"],
+            "renewable_storage_kwh": column["renewable_storage"],
+            "nonrenewable_onsite_kwh": column["nonrenewable_onsite"],
+            "renewable_claimed_kwh": column["claimed"],
+            "hourly_matched_kwh": column["matched"],
+        })
+    return DayLegs(day, legs, stats)
+
+
+def settle_day(ledger: Ledger, park: Park, dataset: xr.Dataset, rules: SettlementRules | None = None,
+               metered: Metered | None = None) -> DaySettlement:
+    """Settle one dispatch day on ``ledger``, replacing any earlier settlement of that day.
+
+    Everything is computed before the database is touched; the write is one
+    transaction, so bad input or a crash leaves the ledger as it was.
+
+    Returns
+    -------
+    DaySettlement
+    """
+    built = day_legs(park, dataset, rules, metered)
+    meta = {"pricing_rule": dataset.attrs.get("pricing_rule"), "metered": metered is not None,
+            "trade_fee_krw_per_kwh": float(dataset.attrs["trade_fee_krw_per_kwh"]),
+            "solver_status": dataset.attrs.get("solver_status")}
+    key = day_key(built.day)
+    entries = ledger.replace_settlement(key, "day", built.day, built.day, park.name, built.legs,
+                                        built.stats, meta)
+    return DaySettlement(key, built.day, entries, pd.DataFrame(built.stats))

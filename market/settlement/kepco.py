@@ -1,0 +1,154 @@
+"""A participant's KEPCO bill: energy by band, adders, fund, VAT, basic charge.
+
+Bill structure (KEPCO 산업용(을), rates from the tariff data file):
+
+* energy charge = sum over intervals of import [kWh] x band rate [KRW/kWh]
+  (band by season, hour, Saturday and Sunday/holiday rules of the tariff);
+* climate-environment and fuel-cost adjustment adders [KRW/kWh] on every kWh;
+* electricity charge = basic + energy + adders;
+* power-industry fund = fund rate x electricity charge;
+* VAT = VAT rate x electricity charge (the fund carries no VAT).
+
+KEPCO truncates fund and VAT below 10 KRW on the monthly bill; the ledger
+instead rounds each entry half to even and books the remainder to
+``park:rounding`` (see :mod:`market.ledger.money`), a difference of a few KRW.
+Amounts here are exact floats [KRW].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from microgrid.tariffs import BANDS, Tariff
+
+#: Months whose peak demand counts toward billing demand besides the current month.
+BILLING_DEMAND_MONTHS = (12, 1, 2, 7, 8, 9)
+
+
+@dataclass(frozen=True)
+class EnergyBill:
+    """Energy part of a KEPCO bill.
+
+    Attributes
+    ----------
+    kwh_by_band : dict
+        Band -> imported energy [kWh].
+    energy_krw_by_band : dict
+        Band -> energy charge [KRW].
+    climate_krw, fuel_krw : float
+        Climate-environment and fuel-cost adders [KRW].
+    fund_krw, vat_krw : float
+        Power-industry fund and VAT on energy + adders [KRW].
+    """
+
+    kwh_by_band: dict[str, float]
+    energy_krw_by_band: dict[str, float]
+    climate_krw: float
+    fuel_krw: float
+    fund_krw: float
+    vat_krw: float
+
+    @property
+    def kwh(self) -> float:
+        """Imported energy [kWh]."""
+        return sum(self.kwh_by_band.values())
+
+    @property
+    def charge_krw(self) -> float:
+        """Energy charge plus adders, before fund and VAT [KRW]."""
+        return sum(self.energy_krw_by_band.values()) + self.climate_krw + self.fuel_krw
+
+    @property
+    def total_krw(self) -> float:
+        """Whole energy bill incl. fund and VAT [KRW]."""
+        return self.charge_krw + self.fund_krw + self.vat_krw
+
+    @property
+    def total_excl_vat_krw(self) -> float:
+        """Energy bill incl. fund, excl. VAT [KRW]."""
+        return self.charge_krw + self.fund_krw
+
+
+def energy_bill(tariff: Tariff, time: pd.DatetimeIndex, import_kwh: np.ndarray) -> EnergyBill:
+    """KEPCO energy bill of imports ``import_kwh`` [kWh per interval] at interval starts ``time``."""
+    import_kwh = np.asarray(import_kwh, dtype=float)
+    bands = tariff.bands(time)
+    rates = tariff.energy_rate(time)
+    kwh_by_band = {band: float(import_kwh[bands == band].sum()) for band in BANDS}
+    krw_by_band = {band: float((import_kwh * rates)[bands == band].sum()) for band in BANDS}
+    total_kwh = float(import_kwh.sum())
+    climate = total_kwh * tariff.climate_environment_krw_per_kwh
+    fuel = total_kwh * tariff.fuel_cost_adjustment_krw_per_kwh
+    charge = sum(krw_by_band.values()) + climate + fuel
+    return EnergyBill(kwh_by_band, krw_by_band, climate, fuel, charge * tariff.power_industry_fund_rate,
+                      charge * tariff.vat_rate)
+
+
+def peak_demand_kw(tariff: Tariff, time: pd.DatetimeIndex, import_kwh: np.ndarray, step_hours: float) -> float:
+    """Highest average import power in mid/peak intervals [kW].
+
+    With hourly steps this is the hourly average, a lower bound of KEPCO's
+    15-minute demand (approximation; 15-minute data give the exact figure).
+    """
+    applies = tariff.demand_charge_applies(time)
+    values = np.asarray(import_kwh, dtype=float)[applies]
+    return float(values.max() / step_hours) if len(values) else 0.0
+
+
+def billing_demand_kw(monthly_peak_kw: Mapping[str, float], month: str, contract_power_kw: float,
+                      floor_fraction: float) -> float:
+    """Billing demand of ``month`` under KEPCO's 12-month rule [kW].
+
+    The highest monthly peak demand (mid/peak hours) among the months of the
+    12-month window ending with ``month`` that are December-February or
+    July-September, and ``month`` itself; never below ``floor_fraction`` of
+    the contract power.
+
+    Parameters
+    ----------
+    monthly_peak_kw : mapping
+        ``"YYYY-MM"`` -> that month's peak demand in mid/peak hours [kW];
+        months missing count as 0.
+    month : str
+        ``"YYYY-MM"``.
+    contract_power_kw : float
+        Contract power [kW].
+    floor_fraction : float
+        Floor as a share of contract power [-] (0.30 for 산업용(을)).
+
+    Returns
+    -------
+    float
+        Billing demand [kW].
+    """
+    current = pd.Period(month, freq="M")
+    candidates = [float(monthly_peak_kw.get(str(current), 0.0))]
+    for back in range(1, 12):
+        period = current - back
+        if period.month in BILLING_DEMAND_MONTHS:
+            candidates.append(float(monthly_peak_kw.get(str(period), 0.0)))
+    return max(max(candidates), floor_fraction * contract_power_kw)
+
+
+@dataclass(frozen=True)
+class BasicBill:
+    """Monthly basic charge [KRW] on billing demand [kW], with its fund and VAT."""
+
+    billing_demand_kw: float
+    basic_krw: float
+    fund_krw: float
+    vat_krw: float
+
+    @property
+    def total_krw(self) -> float:
+        return self.basic_krw + self.fund_krw + self.vat_krw
+
+
+def basic_bill(tariff: Tariff, billing_demand: float) -> BasicBill:
+    """Basic charge of one month for ``billing_demand`` [kW]."""
+    basic = billing_demand * tariff.basic_charge_krw_per_kw_month
+    return BasicBill(billing_demand, basic, basic * tariff.power_industry_fund_rate, basic * tariff.vat_rate)

@@ -1,0 +1,112 @@
+"""Metered hourly data and the schedule with metered figures swapped in.
+
+CSV format (UTF-8, header required)::
+
+    timestamp,participant,asset,energy_kwh
+    2026-07-01T00:00:00+09:00,T01,,812.4          <- load of T01 (asset empty)
+    2026-07-01T12:00:00+09:00,T01,PV-T01-roof,301.0  <- generation of an asset
+
+``timestamp`` is the interval start (ISO 8601; without an offset it is read
+in the park's timezone), ``energy_kwh`` the energy of the interval [kWh].
+A row with an empty ``asset`` is the participant's load; a row with an
+asset is that asset's delivered generation (``participant`` may be empty,
+and must be the owner when given). Intervals or names not in the file keep
+their scheduled value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from microgrid.errors import EngineInputError
+
+COLUMNS = ("timestamp", "participant", "asset", "energy_kwh")
+
+
+@dataclass(frozen=True)
+class Metered:
+    """Metered energies aligned to a dispatch day.
+
+    Attributes
+    ----------
+    load : xarray.DataArray
+        (time, participant) metered load [kWh per step].
+    asset_generation : xarray.DataArray
+        (time, asset) metered generation [kWh per step].
+    """
+
+    load: xr.DataArray
+    asset_generation: xr.DataArray
+
+
+def read_metered(path: str | Path, dataset: xr.Dataset) -> Metered:
+    """Read a metered CSV for the day of ``dataset`` (see module docstring).
+
+    Raises
+    ------
+    EngineInputError
+        A missing column, an unknown name, a timestamp outside the day, a
+        duplicate or a negative or non-finite energy.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        frame = pd.read_csv(path, dtype={"participant": str, "asset": str}, keep_default_na=False)
+    except FileNotFoundError:
+        raise EngineInputError(f"metered file {source!r} does not exist") from None
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise EngineInputError(f"metered file {source!r} cannot be read: {error}") from None
+    missing = [column for column in COLUMNS if column not in frame.columns]
+    if missing:
+        raise EngineInputError(f"{source}: missing column {missing[0]!r}; expected columns {list(COLUMNS)}")
+    return metered_from_frame(frame, dataset, source)
+
+
+def metered_from_frame(frame: pd.DataFrame, dataset: xr.Dataset, source: str = "<metered>") -> Metered:
+    """Align a metered frame with columns ``COLUMNS`` to ``dataset`` (see :func:`read_metered`)."""
+    time = pd.DatetimeIndex(dataset.indexes["time"])
+    timezone = str(time.tz)
+    load = dataset["load"].copy(deep=True)
+    generation = dataset["asset_generation"].copy(deep=True)
+    participants = [str(p) for p in dataset["participant"].values]
+    owners = dict(zip([str(a) for a in dataset["asset"].values], [str(o) for o in dataset["asset_owner"].values]))
+    seen: set[tuple[str, str, pd.Timestamp]] = set()
+    for row_number, row in enumerate(frame.itertuples(index=False), start=2):
+        where = f"{source}: line {row_number}"
+        try:
+            stamp = pd.Timestamp(str(row.timestamp))
+        except (ValueError, TypeError):
+            raise EngineInputError(f"{where}: timestamp = {row.timestamp!r}: expected ISO 8601") from None
+        stamp = stamp.tz_localize(timezone) if stamp.tzinfo is None else stamp.tz_convert(timezone)
+        if stamp not in time:
+            raise EngineInputError(f"{where}: timestamp = {row.timestamp!r}: not an interval start of "
+                                   f"{dataset.attrs.get('date')}")
+        try:
+            energy = float(row.energy_kwh)
+        except (TypeError, ValueError):
+            energy = float("nan")
+        if not np.isfinite(energy) or energy < 0:
+            raise EngineInputError(f"{where}: energy_kwh = {row.energy_kwh!r}: expected a finite energy >= 0 kWh")
+        participant, asset = str(row.participant).strip(), str(row.asset).strip()
+        if asset:
+            if asset not in owners:
+                raise EngineInputError(f"{where}: asset = {asset!r}: unknown generator")
+            if participant and participant != owners[asset]:
+                raise EngineInputError(f"{where}: participant = {participant!r}: asset {asset!r} belongs to "
+                                       f"{owners[asset]!r}")
+            key = ("asset", asset, stamp)
+            generation.loc[{"time": stamp, "asset": asset}] = energy
+        else:
+            if participant not in participants:
+                raise EngineInputError(f"{where}: participant = {participant!r}: unknown participant")
+            key = ("load", participant, stamp)
+            load.loc[{"time": stamp, "participant": participant}] = energy
+        if key in seen:
+            raise EngineInputError(f"{where}: duplicate {key[0]} row for {key[1]!r} at {stamp}")
+        seen.add(key)
+    return Metered(load=load, asset_generation=generation)

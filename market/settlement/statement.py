@@ -1,0 +1,97 @@
+"""A participant's monthly statement: ledger lines, totals, RE100, as CSV and printable HTML."""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from market.ledger import Ledger
+from market.re100.report import re100_report
+from market.settlement import accounts
+from market.settlement.config import SettlementRules
+from market.settlement.monthly import parse_month
+from microgrid.errors import EngineInputError
+from microgrid.park import Park
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Monthly statement of one participant.
+
+    Attributes
+    ----------
+    participant, month : str
+    lines : pandas.DataFrame
+        Ledger entries of its cash account in the month: day, key, kind,
+        detail, quantity_kwh [kWh], amount_krw [KRW] (positive: received).
+    totals : pandas.DataFrame
+        Amount [KRW] and energy [kWh] per kind.
+    re100 : pandas.DataFrame
+        Month and year-to-date RE100/Scope-2 rows (see :mod:`market.re100.report`).
+    net_krw : int
+        Sum of the lines [KRW]; negative means the participant paid.
+    """
+
+    participant: str
+    month: str
+    lines: pd.DataFrame
+    totals: pd.DataFrame
+    re100: pd.DataFrame
+    net_krw: int
+
+
+def monthly_statement(ledger: Ledger, park: Park, rules: SettlementRules, participant: str,
+                      month: str) -> Statement:
+    """Build the statement of ``participant`` for ``month`` from the ledger."""
+    period = parse_month(month)
+    try:
+        park.participant(participant)
+    except KeyError:
+        names = [p.name for p in park.participants]
+        raise EngineInputError(f"--participant = {participant!r}: not in park; expected one of {names}") from None
+    lines = ledger.entries(start=period.start_time.date(), end=period.end_time.date(),
+                           account_prefix=f"participant:{participant}:")
+    lines = lines[lines["account"] == accounts.cash(participant)].drop(columns=["account"])
+    totals = (lines.groupby("kind", as_index=False).agg(amount_krw=("amount_krw", "sum"),
+                                                       quantity_kwh=("quantity_kwh", "sum"))
+              if not lines.empty else pd.DataFrame(columns=["kind", "amount_krw", "quantity_kwh"]))
+    re100 = re100_report(ledger, rules, month, [participant]).table
+    return Statement(participant, month, lines.reset_index(drop=True), totals, re100,
+                     int(lines["amount_krw"].sum()) if not lines.empty else 0)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_statement(statement: Statement, path: str | Path) -> tuple[Path, Path]:
+    """Write ``path`` (CSV of the lines) and the same name with ``.html`` (printable page)."""
+    path = Path(path)
+    csv_path = path if path.suffix == ".csv" else path.with_suffix(".csv")
+    html_path = csv_path.with_suffix(".html")
+    _atomic_write(csv_path, statement.lines.to_csv(index=False))
+    title = f"Statement {html.escape(statement.participant)} {statement.month}"
+    body = [f"<h1>{title}</h1>",
+            f"<p>Net for the month: <b>{statement.net_krw:,} KRW</b> (negative: paid)</p>",
+            "<h2>Totals by kind</h2>", statement.totals.to_html(index=False),
+            "<h2>RE100 and Scope 2</h2>", statement.re100.to_html(index=False, float_format=lambda v: f"{v:,.3f}"),
+            "<h2>Lines</h2>", statement.lines.to_html(index=False)]
+    page = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>" + title + "</title>"
+            "<style>body{font-family:sans-serif;font-size:11pt}table{border-collapse:collapse}"
+            "td,th{border:1px solid #999;padding:2px 6px;text-align:right}@media print{h2{page-break-before:auto}}"
+            "</style></head><body>" + "".join(body) + "</body></html>")
+    _atomic_write(html_path, page)
+    return csv_path, html_path
