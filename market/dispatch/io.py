@@ -41,6 +41,10 @@ def write_dataset_atomic(dataset: xr.Dataset, path: str | Path) -> Path:
     os.close(handle)
     try:
         _to_file_form(dataset).to_netcdf(temporary, engine="netcdf4")
+        # mkstemp creates the file 0600; give the result the permissions a plain write would have
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

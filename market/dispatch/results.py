@@ -99,7 +99,8 @@ def _clean(array: np.ndarray) -> np.ndarray:
 
 
 def _binding_limits(data: DispatchData, feeder_flow: np.ndarray, transformer_flow: np.ndarray,
-                    feeder_dual: np.ndarray, pool_dual: np.ndarray, transformer_dual: np.ndarray) -> list[BindingLimit]:
+                    feeder_dual: np.ndarray, pool_dual: np.ndarray, transformer_dual: np.ndarray,
+                    curtailed: np.ndarray) -> list[BindingLimit]:
     found = []
     hours = data.step_hours
     network = data.park.network
@@ -110,12 +111,13 @@ def _binding_limits(data: DispatchData, feeder_flow: np.ndarray, transformer_flo
                                        ("feeder_reverse", feeder.backward_limit_kw, -1.0)):
                 if sign * flow_kw >= value * (1 - BINDING_TOLERANCE) - 1e-6:
                     found.append(BindingLimit(limit, feeder.name, start.isoformat(), value,
-                                              abs(float(feeder_dual[step, position] + pool_dual[step]))))
+                                              abs(float(feeder_dual[step, position]))))
         flow_kw = transformer_flow[step] / hours
         transformer = network.transformer
         for limit, value, sign in (("transformer_import", transformer.import_limit_kw, 1.0),
                                    ("transformer_export", transformer.export_limit_kw, -1.0)):
-            if value > 0 and sign * flow_kw >= value * (1 - BINDING_TOLERANCE) - 1e-6:
+            # A zero limit (no reverse flow permitted) binds where the park curtails at zero flow.
+            if (value > 0 or curtailed[step] > 1e-6) and sign * flow_kw >= value * (1 - BINDING_TOLERANCE) - 1e-6:
                 found.append(BindingLimit(limit, transformer.name, start.isoformat(), value,
                                           abs(float(transformer_dual[step]))))
     return found
@@ -225,7 +227,8 @@ def build_dataset(model: pyo.ConcreteModel, data: DispatchData, outcome: SolveOu
             "storage_owner": (("storage",), [data.participants[o] for o in data.storage_owner]),
         },
     )
-    binding = _binding_limits(data, feeder_flow, transformer_flow, feeder_dual, pool_dual, transformer_dual)
+    binding = _binding_limits(data, feeder_flow, transformer_flow, feeder_dual, pool_dual, transformer_dual,
+                              asset_curtailment.sum(axis=1))
     transformer = data.park.network.transformer
     dataset.attrs.update(
         {

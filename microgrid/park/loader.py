@@ -68,9 +68,11 @@ def _parse_asset(source: str, position: int, raw_asset: Any) -> AssetSpec:
         return ASSET_KINDS[kind].model_validate(raw_asset)
     except ValidationError as error:
         first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        value = raw_asset.get(first["loc"][0], "<missing>") if first["loc"] else raw_asset
         message = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:  # a check across fields: its message names the fields and values
+            raise ParkFileError(f"{source}: {where} ({raw_asset.get('name', '<unnamed>')!r}): {message}") from None
+        field = ".".join(str(part) for part in first["loc"])
+        value = raw_asset.get(first["loc"][0], "<missing>")
         raise ParkFileError(f"{source}: {where}.{field} = {value!r}: {message}") from None
 
 
