@@ -180,3 +180,10 @@ def test_infeasible_park_exits_3_naming_the_limit(tmp_path):
     _assert_one_line_error(result.stderr, "transformer_import", "TR-small", first.isoformat(),
                            f"exceeded by {load_kw[short[0]] - 10.0:,.1f} kW", f"and {len(short) - 3} more")
     _no_results(tmp_path / "out")
+
+
+def test_reading_a_missing_result_is_an_input_error(tmp_path):
+    from microgrid.errors import EngineInputError
+
+    with pytest.raises(EngineInputError, match="dispatch-2026-07-01.nc"):
+        read_dispatch(tmp_path / "dispatch-2026-07-01.nc")

@@ -9,10 +9,12 @@ wrong sign or a wrong unit in the engine shows up as a failed check.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 
 import numpy as np
 from hypothesis import event
+from hypothesis.control import currently_in_test_context
 from hypothesis import strategies as st
 
 from microgrid.park import parse_park
@@ -136,12 +138,12 @@ def check_dispatch(park, inputs, ds) -> None:
     steps = len(inputs.time)
     fee = park.market.trade_fee_krw_per_kwh
 
-    # what this example exercised (pytest --hypothesis-show-statistics)
-    event(f"rule={ds.attrs['pricing_rule']} storages={len(park.assets_of_role('storage'))} "
-          f"step={int(inputs.step_hours * 60)}min")
-    event("trades" if float(ds["trade"].sum()) > 1e-6 else "no trades")
-    event("curtailment" if float(ds["curtailment"].sum()) > 1e-6 else "no curtailment")
-    event("binding: " + ",".join(sorted({b["limit"] for b in __import__("json").loads(ds.attrs["binding_limits"])})))
+    if currently_in_test_context():  # what this example exercised (pytest --hypothesis-show-statistics)
+        event(f"rule={ds.attrs['pricing_rule']} storages={len(park.assets_of_role('storage'))} "
+              f"step={int(inputs.step_hours * 60)}min")
+        event("trades" if float(ds["trade"].sum()) > 1e-6 else "no trades")
+        event("curtailment" if float(ds["curtailment"].sum()) > 1e-6 else "no curtailment")
+        event("binding: " + ",".join(sorted({b["limit"] for b in json.loads(ds.attrs["binding_limits"])})))
 
     # --- labels and inputs carried through unchanged
     assert ds.indexes["time"].equals(inputs.time)
