@@ -81,6 +81,7 @@ class DispatchData:
     may_buy: np.ndarray  # (time, participant) bool: a trade can beat the grid
     initial_soc_kwh: np.ndarray  # (storage,)
     storage_wear_krw_per_kwh: np.ndarray  # (storage,)
+    pricing_rule: str = "shared_savings"
 
 
 def _check_index(time: pd.DatetimeIndex) -> None:
@@ -112,8 +113,12 @@ def _aligned(array: xr.DataArray, dim: str, labels: list[str], what: str, time: 
     return values
 
 
-def build_dispatch_data(park: Park, inputs: DispatchInputs) -> DispatchData:
-    """Collect the numeric arrays of one window from the park and its profiles."""
+def build_dispatch_data(park: Park, inputs: DispatchInputs, pricing_rule: str | None = None) -> DispatchData:
+    """Collect the numeric arrays of one window from the park and its profiles.
+
+    ``pricing_rule`` overrides the park file's rule; the rule matters to the
+    model only through the prices it guarantees a storage owner.
+    """
     time = inputs.time
     _check_index(time)
     step_hours = inputs.step_hours
@@ -185,4 +190,5 @@ def build_dispatch_data(park: Park, inputs: DispatchInputs) -> DispatchData:
         storage_wear_krw_per_kwh=np.array(
             [s.wear_cost_krw_per_kwh if s.wear_cost_krw_per_kwh is not None else wear_default for s in storages]
         ),
+        pricing_rule=pricing_rule or park.market.pricing_rule,
     )

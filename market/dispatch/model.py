@@ -16,6 +16,7 @@ from market.dispatch.components import (
     define_demand_charge,
     define_network,
     define_participants,
+    define_storage_owner_rationality,
     define_trading,
 )
 from market.dispatch.inputs import DispatchData
@@ -64,5 +65,6 @@ def create_model(data: DispatchData, *, elastic: bool = False) -> pyo.ConcreteMo
     define_trading(model, data, injections)
     define_network(model, data, injections, elastic=elastic)
     define_demand_charge(model, data, injections)
+    define_storage_owner_rationality(model, data, injections)
     define_objective(model, injections)
     return model

@@ -168,7 +168,7 @@ def build_dataset(model: pyo.ConcreteModel, data: DispatchData, outcome: SolveOu
         fee=data.park.market.trade_fee_krw_per_kwh,
         seller_share=data.park.market.seller_share,
     )
-    trade_price = PRICING_RULES[pricing_rule](context)
+    trade_price = PRICING_RULES[pricing_rule].price(context)
     trade_price = np.broadcast_to(trade_price, trade.shape).copy()
     fee = data.park.market.trade_fee_krw_per_kwh
     paid_by_buyer = (trade * (trade_price + fee)).sum(axis=1)

@@ -39,7 +39,7 @@ def run_dispatch(park: Park, inputs: DispatchInputs, *, pricing_rule: str | None
     """
     rule = pricing_rule or park.market.pricing_rule
     started = clock.perf_counter()
-    data = build_dispatch_data(park, inputs)
+    data = build_dispatch_data(park, inputs, rule)
     model = create_model(data)
     build_seconds = clock.perf_counter() - started
     outcome = solve_model(model)

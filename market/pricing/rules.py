@@ -11,6 +11,7 @@ that band is non-empty (``DispatchData.may_buy``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -69,7 +70,60 @@ def shared_savings_price(context: PricingContext) -> np.ndarray:
     return floor + context.seller_share * (ceiling - floor)
 
 
-PRICING_RULES = {
-    "marginal": marginal_price,
-    "shared_savings": shared_savings_price,
+def _cheapest_ceiling(buyer_ceiling: np.ndarray, may_buy: np.ndarray, export_price: np.ndarray) -> np.ndarray:
+    """Lowest ``grid price - fee`` among the buyers who may buy in each step (export price when none) [KRW/kWh]."""
+    masked = np.where(may_buy, buyer_ceiling, np.inf)
+    cheapest = masked.min(axis=1) if masked.shape[1] else np.full(len(export_price), np.inf)
+    return np.where(np.isfinite(cheapest), np.maximum(cheapest, export_price), export_price)
+
+
+@dataclass(frozen=True)
+class PricingRule:
+    """A pricing rule and the prices it guarantees before the clearing is known.
+
+    The dispatch uses the guarantees to keep a storage owner whole (see
+    :mod:`market.dispatch.components.ownership`): a battery owner's day must
+    not cost more than its grid-only bill, whatever buyers it is matched with.
+
+    Attributes
+    ----------
+    name : str
+    price : callable
+        ``price(context) -> (time, seller, buyer)`` trade prices [KRW/kWh].
+    seller_floor : callable
+        ``seller_floor(export_price, buyer_ceiling, may_buy, seller_share)`` ->
+        (time,) least average price any seller receives in each step [KRW/kWh];
+        ``buyer_ceiling`` is (time, participant) grid price less fee.
+    buyer_cost_cap : callable
+        ``buyer_cost_cap(export_price, own_ceiling, seller_share, fee)`` -> (time,)
+        most a buyer pays per kWh including the fee, given its own ceiling [KRW/kWh].
+    """
+
+    name: str
+    price: Callable[[PricingContext], np.ndarray]
+    seller_floor: Callable[..., np.ndarray]
+    buyer_cost_cap: Callable[..., np.ndarray]
+
+
+def _shared_savings_floor(export_price, buyer_ceiling, may_buy, seller_share):
+    return export_price + seller_share * (_cheapest_ceiling(buyer_ceiling, may_buy, export_price) - export_price)
+
+
+def _shared_savings_cost(export_price, own_ceiling, seller_share, fee):
+    return export_price + seller_share * (np.maximum(own_ceiling, export_price) - export_price) + fee
+
+
+def _marginal_floor(export_price, buyer_ceiling, may_buy, seller_share):
+    # The dual-based price is unknown before the solve; the band's floor is all that is sure.
+    return np.asarray(export_price, dtype=float)
+
+
+def _marginal_cost(export_price, own_ceiling, seller_share, fee):
+    return np.maximum(own_ceiling, export_price) + fee
+
+
+PRICING_RULES: dict[str, PricingRule] = {
+    "marginal": PricingRule("marginal", marginal_price, _marginal_floor, _marginal_cost),
+    "shared_savings": PricingRule("shared_savings", shared_savings_price, _shared_savings_floor,
+                                  _shared_savings_cost),
 }

@@ -292,6 +292,20 @@ def check_dispatch(park, inputs, ds) -> None:
             expected = np.clip(clearing[:, seller_feeder][:, :, None], band_low, band_high)
             np.testing.assert_allclose(trade_price[traded], expected[traded], rtol=1e-12)
 
+    # --- a storage owner's day costs it no more than its own load from the grid alone
+    energy_cost_now = as_array(ds, "energy_cost", "time", "participant")
+    for owner in {s.owner for s in storages}:
+        position = index[owner]
+        own_cost = float(energy_cost_now[:, position].sum())
+        own_grid_only = float((load[:, position] * import_price[:, position]).sum())
+        # a "target" terminal rule above the starting charge forces a net charge, bought at worst at
+        # the owner's dearest grid price of the day: that much may be spent on tomorrow's stored energy
+        for s in storages:
+            if s.owner == owner and s.terminal_soc_rule == "target":
+                goal = min(max(s.terminal_soc_fraction, s.soc_min_fraction), s.soc_max_fraction) * s.energy_capacity_kwh
+                own_grid_only += max(0.0, goal - start[s.name]) / s.round_trip_efficiency ** 0.5 * import_price[:, position].max()
+        assert own_cost <= own_grid_only + 1e-6 * max(1.0, abs(own_grid_only)) + 1e-3, (owner, own_cost, own_grid_only)
+
     # --- money in == money out
     paid = float((trade * (trade_price + fee)).sum())
     revenue = float((trade * trade_price).sum())

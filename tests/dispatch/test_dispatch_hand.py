@@ -33,12 +33,12 @@ SUMMER = {"light": 116.0, "mid": 163.8, "peak": 229.0}
 ADDERS = 9.0 + 5.0
 FUND = 0.027
 SMP_JULY = 123.0
-SHAPE_15H, SHAPE_16H = 0.99, 1.01
+SHAPE_15H, SHAPE_16H = 1.00, 1.01
 
 IMPORT_PEAK = (SUMMER["peak"] + ADDERS) * (1 + FUND)  # 249.561
 IMPORT_MID = (SUMMER["mid"] + ADDERS) * (1 + FUND)  # 182.6006
 IMPORT_LIGHT = (SUMMER["light"] + ADDERS) * (1 + FUND)  # 133.51
-SMP = np.array([SMP_JULY * SHAPE_15H, SMP_JULY * SHAPE_16H])  # 121.77, 124.23
+SMP = np.array([SMP_JULY * SHAPE_15H, SMP_JULY * SHAPE_16H])  # 123.0, 124.23
 FEE = 3.0
 
 
@@ -54,7 +54,7 @@ def test_hand_figures_match_the_data_files():
     assert smp["monthly_mean_krw_per_kwh"][6] == SMP_JULY
     assert (smp["hourly_shape"][15], smp["hourly_shape"][16]) == (SHAPE_15H, SHAPE_16H)
     assert math.isclose(IMPORT_PEAK, 249.561, rel_tol=1e-12)
-    assert np.allclose(SMP, [121.77, 124.23])
+    assert np.allclose(SMP, [123.0, 124.23])
 
 
 def _seller_buyer(rule: str, *, available, seller_load, buyer_load, seller_share: float = 0.5, **network):
@@ -84,9 +84,9 @@ def test_one_pv_seller_one_buyer_short_of_energy(rule, seller_load):
     np.testing.assert_allclose(ds["export_price"], SMP, rtol=1e-12)
 
     if rule == "shared_savings":
-        # 121.77 + 0.5 * (249.561 - 3 - 121.77) = 184.1655; 124.23 + 0.5 * (246.561 - 124.23) = 185.3955
+        # 123.0 + 0.5 * (249.561 - 3 - 123.0) = 184.7805; 124.23 + 0.5 * (246.561 - 124.23) = 185.3955
         expected = SMP + 0.5 * (IMPORT_PEAK - FEE - SMP)
-        np.testing.assert_allclose(expected, [184.1655, 185.3955], rtol=1e-12)
+        np.testing.assert_allclose(expected, [184.7805, 185.3955], rtol=1e-12)
     else:
         # The buyer still imports: one more kWh of internal energy saves its grid price less the fee.
         expected = np.array([IMPORT_PEAK - FEE] * 2)

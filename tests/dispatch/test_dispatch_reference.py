@@ -54,6 +54,7 @@ class ReferenceLP:
       soc[k, t]       soc_t - soc_{t-1} - sqrt(rte) ch + dis / sqrt(rte) == 0  (soc_{-1} = initial)
       terminal[k]     soc_{T-1} >= initial (cyclic) / >= target (target) / none (free)
       peak[p, t]      imp[p,t] <= h * peak[p]                        (mid/peak steps only)
+      owner[o]        storage owner's guaranteed-price cost <= its load at its grid price (+ forced charge)
     """
 
     def __init__(self, park, inputs):
@@ -169,6 +170,39 @@ class ReferenceLP:
             for t in charged_steps[p]:
                 ub_rows.append({self.imp[t, p]: 1.0, self.peak[p]: -h})
                 ub_rhs.append(0.0)
+
+        # storage owner no worse off than its own load from the grid alone, with the prices the
+        # rule guarantees before the clearing: shared savings, the cheapest eligible buyer's split
+        # for a seller and its own split for a buyer; marginal, the export price and the grid price.
+        share = park.market.seller_share
+        e = data.export_price
+        ceiling = data.import_price - fee
+        eligible = ceiling >= e[:, None]
+        for o in sorted(set(data.storage_owner.tolist())):
+            if park.market.pricing_rule == "shared_savings":
+                cheapest = np.array([ceiling[t, eligible[t]].min() if eligible[t].any() else e[t] for t in range(T)])
+                seller_floor = e + share * (np.maximum(cheapest, e) - e)
+                buyer_cap = e + share * (np.maximum(ceiling[:, o], e) - e) + fee
+            else:
+                seller_floor = e
+                buyer_cap = np.maximum(ceiling[:, o], e) + fee
+            row = {}
+            for t in range(T):
+                row[self.imp[t, o]] = data.import_price[t, o]
+                row[self.exp[t, exp_of[o]]] = -e[t]
+                for i, (seller, buyer) in enumerate(pairs):
+                    if buyer == o:
+                        row[self.x[t, i]] = row.get(self.x[t, i], 0.0) + buyer_cap[t]
+                    if seller == o:
+                        row[self.x[t, i]] = row.get(self.x[t, i], 0.0) - seller_floor[t]
+            forced = 0.0
+            for k, storage in enumerate(storages):
+                if int(data.storage_owner[k]) == o and storage.terminal_soc_rule == "target":
+                    goal = min(max(storage.terminal_soc_fraction, storage.soc_min_fraction),
+                               storage.soc_max_fraction) * storage.energy_capacity_kwh
+                    forced += max(0.0, goal - float(data.initial_soc_kwh[k])) / eta[k] * data.import_price[:, o].max()
+            ub_rows.append(row)
+            ub_rhs.append(float(data.import_price[:, o] @ data.load_kwh[:, o]) + forced)
 
         n = len(lower)
         self.c = np.array(cost)

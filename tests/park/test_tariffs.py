@@ -142,13 +142,10 @@ def test_export_price_by_hand():
     smp = load_export_price("smp_2025")
     stamps = pd.DatetimeIndex(pd.to_datetime(["2026-01-10 03:00", "2026-12-01 19:00", "2026-07-01 12:00"])
                               ).tz_localize("Asia/Seoul")
-    # Jan 125.0 x 0.96; Dec 124.0 x 1.06; Jul 123.0 x 0.96
-    np.testing.assert_allclose(smp.price(stamps), [120.0, 131.44, 118.08], rtol=1e-12)
+    # Jan 125.0 x 0.97; Dec 124.0 x 1.06; Jul 123.0 x 0.97
+    np.testing.assert_allclose(smp.price(stamps), [121.25, 131.44, 119.31], rtol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="smp_2025.toml: hourly_shape sums to 23.9, its mean is 0.9958, not 1 as the "
-                                       "file says, so a month's mean export price is 0.42 % below its stated "
-                                       "monthly mean; a data decision for the lead")
 def test_smp_hourly_shape_keeps_the_monthly_mean():
     smp = load_export_price("smp_2025")
     day = _day("2026-07-01")

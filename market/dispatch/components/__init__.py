@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from market.dispatch.components import generators, storage
 from market.dispatch.components.network import define_network
+from market.dispatch.components.ownership import define_storage_owner_rationality
 from market.dispatch.components.participants import define_demand_charge, define_participants
 from market.dispatch.components.trading import define_trading
 
@@ -43,6 +44,7 @@ __all__ = [
     "define_demand_charge",
     "define_network",
     "define_participants",
+    "define_storage_owner_rationality",
     "define_trading",
 ]
 

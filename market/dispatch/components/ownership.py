@@ -1,0 +1,74 @@
+"""Keeping a storage owner whole: no worse off than buying from KEPCO alone.
+
+The dispatch minimises the park's cost, and a shared battery creates value
+for the park that its owner is not always paid for: discharging into a
+Saturday's mid-load hours relieves buyers' demand charges, but a trade is
+priced on energy rates only. Left alone, the optimiser can make the
+battery's owner pay for the park's saving.
+
+For every participant that owns storage this builder adds one constraint
+over the window: its grid energy cost, plus the most it can pay for what it
+buys, less the least it can earn for what it sells and exports, stays at or
+below the cost of its own load at its grid price::
+
+    sum_t  r_t * import_t + buy_cap_t * bought_t - floor_t * sold_t - e_t * export_t
+        <= sum_t r_t * load_t
+
+``floor_t`` and ``buy_cap_t`` are the prices the park's pricing rule
+guarantees before the clearing is known (:class:`market.pricing.PricingRule`):
+exact for ``shared_savings`` in a park with one tariff, the export price
+(conservative) for ``marginal``. A ``target`` terminal rule above the
+starting charge forces the owner to store energy for tomorrow; the cost of
+that forced charge, bought at the owner's dearest grid price of the window,
+is added to the right-hand side. Doing nothing else (battery idle apart
+from the forced charge) then satisfies the constraint, so it never makes a
+day infeasible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyomo.environ as pyo
+
+from market.pricing import PRICING_RULES
+
+
+def define_storage_owner_rationality(model: pyo.ConcreteModel, data, injections) -> None:
+    """Add one no-worse-than-grid constraint per storage-owning participant [KRW]."""
+    owners = sorted(set(int(owner) for owner in data.storage_owner))
+    rule = PRICING_RULES[data.pricing_rule]
+    fee = data.park.market.trade_fee_krw_per_kwh
+    share = data.park.market.seller_share
+    export_price = data.export_price
+    ceiling = data.import_price - fee
+    floor = rule.seller_floor(export_price, ceiling, data.may_buy, share)
+    bought_index = set(model.bought.index_set())
+
+    def owner_rule(_model, owner):
+        buy_cap = rule.buyer_cost_cap(export_price, ceiling[:, owner], share, fee)
+        terms = []
+        for step in model.steps:
+            terms.append(float(data.import_price[step, owner]) * model.grid_import[owner, step])
+            terms.append(-float(floor[step]) * model.sold[owner, step])
+            terms.append(-float(export_price[step]) * model.grid_export[owner, step])
+            if (owner, step) in bought_index:
+                terms.append(float(buy_cap[step]) * model.bought[owner, step])
+        grid_only = float(np.dot(data.import_price[:, owner], data.load_kwh[:, owner]))
+        return pyo.quicksum(terms) <= grid_only + forced_charge_cost(data, owner)
+
+    model.storage_owner_rationality = pyo.Constraint(owners, rule=owner_rule)
+
+
+def forced_charge_cost(data, owner: int) -> float:
+    """Cost of the net charge the terminal rules force on ``owner``'s storage [KRW]."""
+    specs = data.park.assets_of_role("storage")
+    dearest = float(data.import_price[:, owner].max())
+    cost = 0.0
+    for position, spec in enumerate(specs):
+        if int(data.storage_owner[position]) != owner or spec.terminal_soc_rule != "target":
+            continue
+        target = min(max(spec.terminal_soc_fraction, spec.soc_min_fraction), spec.soc_max_fraction)
+        shortfall = target * spec.energy_capacity_kwh - float(data.initial_soc_kwh[position])
+        if shortfall > 0:
+            cost += shortfall / spec.charge_efficiency * dearest
+    return cost
