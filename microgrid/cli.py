@@ -241,6 +241,285 @@ def income(
     console.print(f"Fund inflow ₩{settled.inflow_krw:,}, paid out ₩{settled.paid_krw:,} -> {path}")
 
 
+# --- batch and report (issue 5): rolling year, scenario sweeps on Dask, analyst's report -------------
+
+
+@app.command()
+def batch(
+    year: int = typer.Option(..., "--year", help="Year to dispatch day by day (365/366 rolling days)."),
+    park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
+    weather_file: Optional[Path] = typer.Option(None, "--weather", help="Weather file; default: the site's synthetic weather."),
+    scenarios_file: Optional[Path] = typer.Option(None, "--scenarios", help="Scenarios TOML ([[scenarios]] with overrides)."),
+    workers: int = typer.Option(2, "--workers", help="LocalCluster worker processes (0: no Dask, sequential)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler."),
+    actual: bool = typer.Option(False, "--actual", help="Dispatch on the actual weather instead of the day-ahead forecast."),
+    out: Path = typer.Option(Path("results/batch"), "--out", help="Batch folder (checkpoints, scenario files, batch.zarr)."),
+    settle_days: bool = typer.Option(False, "--settle", help="Not available for batches yet: use `microgrid settle` per day."),
+    perfect_foresight: bool = typer.Option(False, "--perfect-foresight", help="Also solve each month as one LP and report the cost of day-ahead myopia."),
+    start: Optional[str] = typer.Option(None, "--start", help="First day (default: 1 January of --year)."),
+    end: Optional[str] = typer.Option(None, "--end", help="Last day (default: 31 December of --year)."),
+    engine: str = typer.Option("compiled", "--engine", help="compiled (one LP per scenario, re-solved) or pyomo (rebuilt daily)."),
+) -> None:
+    """Rolling day-ahead dispatch of a year for every scenario, resumable; results with a scenario dimension."""
+    import json
+
+    from market.batch import BatchConfig, run_batch
+    from market.batch.rolling import ENGINES
+    from market.batch.scenarios import read_park_raw, read_scenarios
+
+    try:
+        if settle_days:
+            raise EngineInputError("--settle: settling a batch is not implemented; run `microgrid settle --date D` per day")
+        if engine not in ENGINES:
+            raise EngineInputError(f"--engine = {engine!r}: expected one of {list(ENGINES)}")
+        raw, source = read_park_raw(park_file)
+        scenarios = read_scenarios(scenarios_file)
+        first = _parse_date(start, "Asia/Seoul") if start else dt.date(year, 1, 1)
+        last = _parse_date(end, "Asia/Seoul") if end else dt.date(year, 12, 31)
+        if last < first:
+            raise EngineInputError(f"--end = {last}: expected on or after {first}")
+        config = BatchConfig(raw, source, scenarios, first, last, out, "actual" if actual else "day_ahead",
+                             str(weather_file) if weather_file else None, workers, scheduler, engine=engine,
+                             progress=True)
+        store = run_batch(config)
+        if perfect_foresight:
+            from market.batch.foresight_run import foresight_report
+
+            rows = foresight_report(config)
+            (out / "foresight.json").write_text(json.dumps(rows, indent=2))
+            for row in rows:
+                console.print(f"{row['scenario']}: rolling ₩{row['rolling_cost_krw']:,.0f}, perfect foresight "
+                              f"₩{row['foresight_cost_krw']:,.0f}, myopia ₩{row['myopia_krw']:,.0f}")
+    except EngineInputError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+    except DispatchInfeasibleError as error:
+        _fail(str(error), EXIT_INFEASIBLE)
+    console.print(f"Batch of {len(scenarios)} scenario(s) {first}..{last} -> {store}")
+
+
+@app.command()
+def report(
+    batch_dir: Path = typer.Option(..., "--batch", help="Batch folder written by `microgrid batch`."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Report folder (default: BATCH/report)."),
+) -> None:
+    """Annual summary per scenario and plots of a batch, as one self-contained HTML file."""
+    from market.report import write_report
+
+    if not ((batch_dir / "batch.zarr").exists() or (batch_dir / "batch.nc").exists()):
+        _fail(f"--batch {str(batch_dir)!r}: no batch.zarr or batch.nc (run `microgrid batch` first)", EXIT_BAD_INPUT)
+    path = write_report(batch_dir, out)
+    console.print(f"Report -> {path}")
+
+
+# --- The web app (issue 6) -----------------------------------------------------------------------
+# (Imports are lazy, inside the command; see ui/README.md.)
+
+
+@app.command("ui")
+def ui_command(
+    park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
+    db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
+    results: Path = typer.Option(Path("results"), "--results", help="Folder with dispatch-<date>.nc (and batch*/)."),
+    port: int = typer.Option(8501, "--port", help="Port of the web app."),
+    address: str = typer.Option("localhost", "--address", help="Address to listen on (0.0.0.0 for every interface)."),
+    users: Optional[str] = typer.Option(None, "--users", help="Accounts URL or SQLite path (default: RESULTS/ui_users.sqlite)."),
+) -> None:
+    """Start the web app (Streamlit): settles the dispatch results found, or a demo day when there are none."""
+    import subprocess
+
+    import ui as ui_package
+    from ui.bootstrap import prepare_demo_data
+    from ui.config import make_config
+
+    try:
+        settings = make_config(str(park_file) if park_file else None, db, str(results), users)
+        with console.status("Preparing the data the app shows ..."):
+            prepare_demo_data(settings.park_file, settings.db, settings.results,
+                              progress=lambda message: console.print(message, highlight=False))
+    except EngineInputError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+    except DispatchInfeasibleError as error:
+        _fail(str(error), EXIT_INFEASIBLE)
+    script = Path(ui_package.__file__).parent / "app.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+               "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--client.toolbarMode", "viewer",
+               "--", "--db", settings.db, "--results", settings.results, "--users", settings.users]
+    if settings.park_file:
+        command += ["--park", settings.park_file]
+    console.print(f"Park app on http://{address}:{port} (demo accounts: ui/README.md); Ctrl+C stops it.")
+    raise typer.Exit(subprocess.call(command))
+
+
+# --- Safety: AC validation, monitoring and alarms, intraday re-dispatch (issue #7) ---------------
+# Lazy imports inside each command (pandapower is slow to import). Exit codes: 0 done, 2 bad input,
+# 3 a day that cannot be balanced, 4 (validate) AC violations remain.
+
+EXIT_VIOLATIONS = 4
+
+
+def _day_ahead(park, day: dt.date, results: Path):
+    """The day-ahead result of ``day``: DIR/dispatch-D.nc, or run (and write) the dispatch."""
+    from market.dispatch import run_dispatch
+    from market.dispatch.io import read_dispatch, write_dataset_atomic
+    from microgrid.forecast import day_inputs
+
+    path = results / f"dispatch-{day.isoformat()}.nc"
+    if not path.is_file():
+        with console.status(f"No {path.name}: running the dispatch of {day} ..."):
+            write_dataset_atomic(run_dispatch(park, day_inputs(park, day)).dataset, path)
+    return read_dispatch(path)
+
+
+def _inputs_of(dataset):
+    from market.dispatch.inputs import DispatchInputs
+
+    return DispatchInputs(time=dataset.indexes["time"], available_generation=dataset["available_generation"],
+                          load=dataset["load"])
+
+
+@app.command()
+def validate(
+    date: str = typer.Option(..., "--date", help="Operating day YYYY-MM-DD."),
+    park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
+    results: Path = typer.Option(Path("results"), "--results", help="Folder with dispatch-<date>.nc (run when missing)."),
+    tighten: bool = typer.Option(False, "--tighten", help="Lower violated kW limits and re-solve until clean."),
+    max_rounds: int = typer.Option(5, "--max-rounds", min=1, help="Largest number of tightening rounds."),
+) -> None:
+    """Check every hour of a dispatch with an AC power flow; writes violations-<date>.csv."""
+    from market.dispatch.io import write_dataset_atomic
+    from market.dispatch.results import DispatchResult
+    from market.safety.tighten import validate_and_tighten
+    from market.settlement.statement import _atomic_write
+    from microgrid.park import read_park
+
+    try:
+        park = read_park(park_file)
+        day = _parse_date(date, park.park.timezone)
+        dataset = _day_ahead(park, day, results)
+        with console.status(f"AC power flow of {day} ..."):
+            outcome = validate_and_tighten(park, _inputs_of(dataset), tighten=tighten, max_rounds=max_rounds,
+                                           first=DispatchResult(dataset=dataset),
+                                           pricing_rule=str(dataset.attrs.get("pricing_rule")))
+        frame = outcome.report.frame()
+        csv_path = results / f"violations-{day.isoformat()}.csv"
+        _atomic_write(csv_path, frame.to_csv(index=False))
+        if outcome.rounds:
+            plan = write_dataset_atomic(outcome.result.dataset, results / f"dispatch-{day.isoformat()}-tightened.nc")
+    except EngineInputError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+    except DispatchInfeasibleError as error:
+        _fail(str(error), EXIT_INFEASIBLE)
+    checked = outcome.report.results
+    table = Table(title=f"{park.name} - AC validation {day}", show_header=False)
+    table.add_row("Result", outcome.message)
+    table.add_row("Lowest / highest bus voltage", f"{float(checked['vm_pu'].min()):.3f} / "
+                  f"{float(checked['vm_pu'].max()):.3f} pu")
+    table.add_row("Worst cable / transformer loading", f"{float(checked['line_loading'].max()):.1f} / "
+                  f"{float(checked['transformer_loading'].max()):.1f} %")
+    table.add_row("Largest losses", f"{float(checked['losses_kw'].max()):,.0f} kW")
+    for override in outcome.overrides:
+        table.add_row(f"Round {override.round}: {override.limit} {override.element}",
+                      f"{override.old_kw:,.0f} -> {override.new_kw:,.0f} kW")
+    for violation in outcome.report.violations[:8]:
+        table.add_row("Violation", violation.describe())
+    table.add_row("Violations table", str(csv_path))
+    if outcome.rounds:
+        table.add_row("Tightened plan", str(plan))
+    console.print(table)
+    if not outcome.clean:
+        raise typer.Exit(EXIT_VIOLATIONS)
+
+
+@app.command()
+def monitor(
+    date: str = typer.Option(..., "--date", help="Operating day YYYY-MM-DD."),
+    measurements: Path = typer.Option(..., "--measurements", help="CSV: timestamp,element,quantity,value,unit."),
+    park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
+    results: Path = typer.Option(Path("results"), "--results", help="Folder with dispatch-<date>.nc (run when missing)."),
+    db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
+) -> None:
+    """Compare measurements with the schedule and limits; log the alarms in the ledger database."""
+    from market.ledger import open_ledger
+    from market.safety.alarm_log import log_alarms
+    from market.safety.alarms import raise_alarms
+    from market.safety.measurements import day_steps, read_measurements
+    from microgrid.park import read_park
+
+    try:
+        park = read_park(park_file)
+        day = _parse_date(date, park.park.timezone)
+        dataset = _day_ahead(park, day, results)
+        measured = read_measurements(measurements, park, day_steps(dataset))
+        alarms = raise_alarms(park, dataset, measured)
+        written = log_alarms(open_ledger(db or _default_db(results)), park.name, alarms, str(measurements))
+    except EngineInputError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+    except DispatchInfeasibleError as error:
+        _fail(str(error), EXIT_INFEASIBLE)
+    table = Table(title=f"{park.name} - alarms {day} ({written} logged)")
+    for column in ("time", "severity", "element", "message", "suggested action"):
+        table.add_column(column)
+    for alarm in alarms[:30]:
+        table.add_row(f"{alarm.time:%H:%M}", alarm.severity, alarm.element, alarm.message, alarm.suggested_action)
+    console.print(table)
+
+
+@app.command()
+def redispatch(
+    date: str = typer.Option(..., "--date", help="Operating day YYYY-MM-DD."),
+    from_time: str = typer.Option(..., "--from", help="First step to re-optimise, HH:MM."),
+    outage: list[str] = typer.Option([], "--outage", help="Asset or feeder out of service (repeatable)."),
+    soc: list[str] = typer.Option([], "--soc", help="Measured SOC at --from, STORAGE=KWH (repeatable)."),
+    park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
+    results: Path = typer.Option(Path("results"), "--results", help="Folder with dispatch-<date>.nc (run when missing)."),
+    db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
+) -> None:
+    """Re-optimise the rest of a day; writes redispatch-<date>.nc and settles the change as a correction."""
+    import pandas as pd
+
+    from market.dispatch.io import write_dataset_atomic
+    from market.ledger import open_ledger
+    from market.redispatch.correction import settle_correction
+    from market.redispatch.intraday import redispatch as run_redispatch
+    from market.settlement import read_park_with_rules
+
+    try:
+        park, rules = read_park_with_rules(park_file)
+        day = _parse_date(date, park.park.timezone)
+        try:
+            hour = dt.time.fromisoformat(from_time)
+        except ValueError:
+            raise EngineInputError(f"--from = {from_time!r}: expected HH:MM") from None
+        measured = {}
+        for item in soc:
+            name, _, value = item.partition("=")
+            try:
+                measured[name.strip()] = float(value)
+            except ValueError:
+                raise EngineInputError(f"--soc = {item!r}: expected STORAGE=KWH") from None
+        dataset = _day_ahead(park, day, results)
+        start = pd.Timestamp(dt.datetime.combine(day, hour))
+        with console.status(f"Re-dispatching {day} from {hour:%H:%M} ..."):
+            revised = run_redispatch(park, dataset, start, outages=outage, soc_kwh=measured)
+        path = write_dataset_atomic(revised.dataset, results / f"redispatch-{day.isoformat()}.nc")
+        correction = settle_correction(open_ledger(db or _default_db(results)), park, dataset, revised.dataset, rules)
+    except EngineInputError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+    except DispatchInfeasibleError as error:
+        _fail(str(error), EXIT_INFEASIBLE)
+    before, after = dataset, revised.dataset
+    table = Table(title=f"{park.name} - re-dispatch {day} from {hour:%H:%M}", show_header=False)
+    table.add_row("Outages", ", ".join(outage) or "none")
+    table.add_row("Grid import (day-ahead -> revised)",
+                  f"{float(before['grid_import'].sum()):,.0f} -> {float(after['grid_import'].sum()):,.0f} kWh")
+    table.add_row("Storage discharge", f"{float(before['discharge'].sum()):,.0f} -> {float(after['discharge'].sum()):,.0f} kWh")
+    table.add_row("Energy not served (outaged feeders)", f"{revised.unserved_kwh:,.0f} kWh")
+    table.add_row("Correction entries", f"{len(correction.entries)} (sum {correction.total_krw} KRW) as {correction.key}")
+    table.add_row("Result", str(path))
+    console.print(table)
+
+
 def main() -> None:  # pragma: no cover - entry point
     app()
 

@@ -11,7 +11,8 @@ A *day-ahead* forecast sees the weather as a forecaster would have seen it
 the day before (``weather.day_ahead_forecast``: the actual weather plus an
 error of realistic size and persistence); *actual* uses the weather itself.
 Loads follow the tenants' production schedules, which are known a day
-ahead, so both kinds share them.
+ahead, so both kinds share them; they are computed over whole calendar
+years, so a day's load does not depend on the span requested.
 
 Typical-year files (TMY, EPW) stand for any year: their wall-clock month,
 day and hour are mapped onto the requested year in the park's timezone (29
@@ -147,6 +148,34 @@ def load_kw(park: Park, index: pd.DatetimeIndex, weather: pd.DataFrame | None = 
     return pd.DataFrame(columns, index=index)
 
 
+def _loads_of_whole_years(park: Park, first: pd.Timestamp, last: pd.Timestamp,
+                          weather_file: str | Path | None) -> pd.DataFrame:
+    """Loads [kW] over the whole calendar years covering ``[first, last)``.
+
+    Load profiles are scaled over the span they are computed on, so a day's
+    load is always taken from its whole year: the same day gets the same load
+    whether it is dispatched alone or inside a year's batch. Temperatures come
+    from the weather source when it covers those years, else from the site's
+    synthetic weather.
+    """
+    tz = park.park.timezone
+    start = pd.Timestamp(f"{first.year}-01-01", tz=tz)
+    end = pd.Timestamp(f"{(last - pd.Timedelta('1ns')).year + 1}-01-01", tz=tz)
+    key = (park.model_dump_json(), start.isoformat(), end.isoformat(), str(weather_file))
+    if key not in _WHOLE_YEAR_LOADS:
+        try:
+            weather, _ = park_weather(park, start, end, weather_file=weather_file)
+        except EngineInputError:
+            weather, _ = park_weather(park, start, end)
+        if len(_WHOLE_YEAR_LOADS) >= 4:  # a few parks x years; a year of loads is small
+            _WHOLE_YEAR_LOADS.pop(next(iter(_WHOLE_YEAR_LOADS)))
+        _WHOLE_YEAR_LOADS[key] = load_kw(park, weather.index, weather)
+    return _WHOLE_YEAR_LOADS[key]
+
+
+_WHOLE_YEAR_LOADS: dict[tuple, pd.DataFrame] = {}
+
+
 def forecast_park(park: Park, start: dt.date, end: dt.date, *, kind: ForecastKind = "day_ahead",
                   weather_file: str | Path | None = None) -> xr.Dataset:
     """Hourly generation per asset and load per participant from ``start`` to ``end`` (inclusive).
@@ -174,7 +203,7 @@ def forecast_park(park: Park, start: dt.date, end: dt.date, *, kind: ForecastKin
                                      longitude=park.park.longitude, altitude=park.park.altitude_m,
                                      seed=_seed("forecast", start.isoformat()))
     generation = generation_kw(park, weather, metadata)
-    loads = load_kw(park, weather.index, actual)
+    loads = _loads_of_whole_years(park, first, last, weather_file).reindex(weather.index)
     step_hours = 1.0
     time = pd.DatetimeIndex(weather.index, name="time")
     return xr.Dataset(

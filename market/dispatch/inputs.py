@@ -97,7 +97,8 @@ def _check_index(time: pd.DatetimeIndex) -> None:
 def _aligned(array: xr.DataArray, dim: str, labels: list[str], what: str, time: pd.DatetimeIndex) -> np.ndarray:
     if not labels:
         return np.zeros((len(time), 0))
-    missing = [label for label in labels if label not in set(array[dim].values.tolist())]
+    present = set(array[dim].values.tolist())
+    missing = [label for label in labels if label not in present]
     if missing:
         raise EngineInputError(f"{what}: no profile for {dim} {missing[0]!r}")
     values = array.sel({dim: labels}).transpose("time", dim).values.astype(float)

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from microgrid.assets import AssetSpec
+from microgrid.network.electrical import Cable, Electrical, FeederSection, TransformerElectrical
 
 
 class _Strict(BaseModel):
@@ -86,11 +87,14 @@ class Transformer(_Strict):
         Largest power drawn from KEPCO [kW].
     export_limit_kw : float
         Largest reverse flow (power sent to KEPCO) permitted [kW].
+    electrical : TransformerElectrical or None
+        Rating and impedance for AC power flow (optional).
     """
 
     name: str = "TR-1"
     import_limit_kw: float = Field(gt=0)
     export_limit_kw: float = Field(ge=0)
+    electrical: TransformerElectrical | None = None
 
 
 class Feeder(_Strict):
@@ -103,11 +107,19 @@ class Feeder(_Strict):
         Thermal limit, each way [kW].
     reverse_limit_kw : float or None
         Limit towards the main bus when it differs from ``limit_kw`` [kW].
+    cable : Cable or None
+        The feeder's cable, for AC power flow (optional).
+    sections : list of FeederSection
+        Radial chain of cable sections from the main bus (optional); without
+        sections the feeder is one section of ``cable.length_km`` with one
+        bus at its end where every tenant and asset of the feeder connects.
     """
 
     name: str = Field(min_length=1)
     limit_kw: float = Field(gt=0)
     reverse_limit_kw: float | None = Field(default=None, gt=0)
+    cable: Cable | None = None
+    sections: list[FeederSection] = Field(default_factory=list)
 
     @property
     def forward_limit_kw(self) -> float:
@@ -121,10 +133,15 @@ class Feeder(_Strict):
 
 
 class Network(_Strict):
-    """The park's network: one transformer and its feeders."""
+    """The park's network: one transformer and its feeders.
+
+    ``electrical`` (optional) holds what an AC power flow needs beyond the
+    kW limits of the dispatch; see :mod:`microgrid.network.electrical`.
+    """
 
     transformer: Transformer
     feeders: list[Feeder] = Field(min_length=1)
+    electrical: Electrical | None = None
 
 
 class Participant(_Strict):

@@ -98,3 +98,10 @@ def test_bad_step_is_rejected(park):
 def test_end_before_start_is_rejected(park):
     with pytest.raises(EngineInputError, match="--end"):
         forecast_park(park, dt.date(2026, 9, 2), dt.date(2026, 9, 1))
+
+
+def test_a_days_load_does_not_depend_on_the_span_requested(park):
+    """Profiles are scaled over whole years: a day alone equals the same day inside a week."""
+    day = forecast_park(park, dt.date(2026, 7, 1), dt.date(2026, 7, 1))
+    week = forecast_park(park, dt.date(2026, 6, 28), dt.date(2026, 7, 3))
+    np.testing.assert_array_equal(day["load"].values, week["load"].sel(time=day.indexes["time"]).values)

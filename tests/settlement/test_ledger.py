@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from importlib import resources
 
 import numpy as np
 import pytest
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +29,8 @@ def test_open_ledger_migrates_to_head_and_reopens(tmp_path):
     open_ledger(url).close()
     ledger = open_ledger(url)
     with ledger.engine.connect() as connection:
-        assert connection.execute(sa.text("select version_num from alembic_version")).scalar_one() == "0001_initial"
+        head = ScriptDirectory(f"{resources.files('market.ledger').joinpath('migrations')}").get_current_head()
+        assert connection.execute(sa.text("select version_num from alembic_version")).scalar_one() == head
         tables = set(sa.inspect(connection).get_table_names())
     assert {"ledger_accounts", "ledger_settlements", "ledger_entries", "ledger_day_stats"} <= tables
 

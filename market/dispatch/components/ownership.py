@@ -27,36 +27,63 @@ day infeasible.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyomo.environ as pyo
 
 from market.pricing import PRICING_RULES
 
 
-def define_storage_owner_rationality(model: pyo.ConcreteModel, data, injections) -> None:
-    """Add one no-worse-than-grid constraint per storage-owning participant [KRW]."""
-    owners = sorted(set(int(owner) for owner in data.storage_owner))
+@dataclass(frozen=True)
+class OwnerRow:
+    """Coefficients of one owner's constraint, per step [KRW/kWh], and its bound [KRW]."""
+
+    grid_import: np.ndarray
+    sold: np.ndarray
+    grid_export: np.ndarray
+    bought: np.ndarray
+    bound_krw: float
+
+
+def storage_owners(data) -> list[int]:
+    """Positions of participants that own storage, sorted."""
+    return sorted(set(int(owner) for owner in data.storage_owner))
+
+
+def owner_row(data, owner: int) -> OwnerRow:
+    """The no-worse-than-grid constraint of ``owner`` for the window of ``data``."""
     rule = PRICING_RULES[data.pricing_rule]
     fee = data.park.market.trade_fee_krw_per_kwh
     share = data.park.market.seller_share
-    export_price = data.export_price
+    export_price = np.asarray(data.export_price, dtype=float)
     ceiling = data.import_price - fee
-    floor = rule.seller_floor(export_price, ceiling, data.may_buy, share)
+    grid_only = float(np.dot(data.import_price[:, owner], data.load_kwh[:, owner]))
+    return OwnerRow(
+        grid_import=np.asarray(data.import_price[:, owner], dtype=float),
+        sold=-np.asarray(rule.seller_floor(export_price, ceiling, data.may_buy, share), dtype=float),
+        grid_export=-export_price,
+        bought=np.asarray(rule.buyer_cost_cap(export_price, ceiling[:, owner], share, fee), dtype=float),
+        bound_krw=grid_only + forced_charge_cost(data, owner),
+    )
+
+
+def define_storage_owner_rationality(model: pyo.ConcreteModel, data, injections) -> None:
+    """Add one no-worse-than-grid constraint per storage-owning participant [KRW]."""
     bought_index = set(model.bought.index_set())
 
     def owner_rule(_model, owner):
-        buy_cap = rule.buyer_cost_cap(export_price, ceiling[:, owner], share, fee)
+        row = owner_row(data, owner)
         terms = []
         for step in model.steps:
-            terms.append(float(data.import_price[step, owner]) * model.grid_import[owner, step])
-            terms.append(-float(floor[step]) * model.sold[owner, step])
-            terms.append(-float(export_price[step]) * model.grid_export[owner, step])
+            terms.append(float(row.grid_import[step]) * model.grid_import[owner, step])
+            terms.append(float(row.sold[step]) * model.sold[owner, step])
+            terms.append(float(row.grid_export[step]) * model.grid_export[owner, step])
             if (owner, step) in bought_index:
-                terms.append(float(buy_cap[step]) * model.bought[owner, step])
-        grid_only = float(np.dot(data.import_price[:, owner], data.load_kwh[:, owner]))
-        return pyo.quicksum(terms) <= grid_only + forced_charge_cost(data, owner)
+                terms.append(float(row.bought[step]) * model.bought[owner, step])
+        return pyo.quicksum(terms) <= row.bound_krw
 
-    model.storage_owner_rationality = pyo.Constraint(owners, rule=owner_rule)
+    model.storage_owner_rationality = pyo.Constraint(storage_owners(data), rule=owner_rule)
 
 
 def forced_charge_cost(data, owner: int) -> float:

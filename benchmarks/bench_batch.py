@@ -1,0 +1,111 @@
+"""Benchmark: a rolling year of the demo park, end to end, against a raw-HiGHS loop of the same LPs.
+
+Measures (issue 5 targets): the year end to end through ``run_batch``
+(forecast, 365 dispatches with SOC carried, checkpoints, scenario file and
+batch.zarr; target < 20 s on 2 cores); the same year's daily LPs solved by a
+raw highspy loop (matrices compiled once from the Pyomo model of day 1, then
+only costs/bounds/right-hand sides changed; no result Dataset), and the ratio
+(target < 3); optionally a 10-scenario sweep (``--sweep``, target < 180 s);
+peak resident memory of the driver and the growth of memory over the year.
+
+Run: ``python benchmarks/bench_batch.py [--year 2026] [--days 365] [--sweep] [--out benchmarks/results/batch.json]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import resource
+import shutil
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+
+def raw_highs_year(park, forecast, start, end) -> dict:
+    """Every day's LP through a persistent highspy model; None when the model is not supported."""
+    from market.batch.engine import CompiledDayEngine, UnsupportedModel
+    from market.batch.rolling import day_windows
+    from market.dispatch.inputs import build_dispatch_data
+
+    windows = list(day_windows(forecast, start, end))
+    try:
+        engine = CompiledDayEngine(park, windows[0][1])
+    except UnsupportedModel as error:
+        return {"supported": False, "reason": str(error)}
+    started = time.perf_counter()
+    soc = {}
+    highs = engine.highs
+    column_of = {id(variable): position for position, variable in enumerate(engine.columns)}
+    soc_columns = [column_of[id(engine.model.soc[s, engine.steps - 1])] for s in engine.model.storages]
+    basis = None
+    for _day, inputs in windows:
+        data = build_dispatch_data(park, replace(inputs, initial_soc_kwh=soc), engine.rule)
+        cost, lower, upper, row_lower, row_upper = engine._vectors(data)
+        lp = engine.lp
+        lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lower, upper
+        lp.row_lower_, lp.row_upper_ = row_lower, row_upper
+        lp.a_matrix_.value_ = engine._matrix_values(data)
+        highs.passModel(lp)
+        if basis is not None:
+            highs.setBasis(basis)
+        highs.run()
+        basis = highs.getBasis()
+        values = np.asarray(highs.getSolution().col_value)
+        soc = {name: float(values[c]) for name, c in zip(data.storages, soc_columns)}
+    return {"supported": True, "seconds": time.perf_counter() - started}
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def main() -> None:
+    from market.batch import BatchConfig, Scenario, run_batch
+    from market.batch.scenarios import apply_overrides, read_park_raw
+    from microgrid.forecast import forecast_park
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--year", type=int, default=2026)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sweep", action="store_true")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "batch.json")
+    args = parser.parse_args()
+    raw, source = read_park_raw(None)
+    start = dt.date(args.year, 1, 1)
+    end = start + dt.timedelta(days=args.days - 1)
+    folder = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    figures = {"machine": {"python": platform.python_version(), "processor": platform.machine()},
+               "start": start.isoformat(), "end": end.isoformat()}
+    try:
+        started = time.perf_counter()
+        run_batch(BatchConfig(raw, source, [Scenario()], start, end, folder / "year", workers=0))
+        figures["year_end_to_end_s"] = time.perf_counter() - started
+        figures["year_target_s"] = 20
+        park = apply_overrides(raw, Scenario(), source)
+        forecast = forecast_park(park, start, end)
+        raw_result = raw_highs_year(park, forecast, start, end)
+        figures["raw_highs"] = raw_result
+        if raw_result.get("supported"):
+            figures["ratio_end_to_end_over_raw"] = figures["year_end_to_end_s"] / raw_result["seconds"]
+        if args.sweep:
+            scenarios = [Scenario(f"s{k}", {"battery_scale": 0.5 * k % 2.5, "pv_scale": 1 + 0.1 * k}) for k in range(10)]
+            started = time.perf_counter()
+            run_batch(BatchConfig(raw, source, scenarios, start, end, folder / "sweep", workers=args.workers))
+            figures["sweep_10_scenarios_s"] = time.perf_counter() - started
+        figures["driver_peak_rss_mb"] = rss_mb()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(figures, indent=2))
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

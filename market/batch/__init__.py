@@ -1,0 +1,11 @@
+"""Rolling batch optimisation over a year, scenario sweeps on Dask, resumable.
+
+See :mod:`market.batch.rolling` (one scenario's days, SOC carried, checkpoints),
+:mod:`market.batch.runner` (scenarios across Dask workers) and
+:mod:`market.batch.summary` (the annual figures per scenario).
+"""
+
+from market.batch.runner import BatchConfig, open_batch, run_batch
+from market.batch.scenarios import Scenario, read_scenarios
+
+__all__ = ["BatchConfig", "Scenario", "open_batch", "read_scenarios", "run_batch"]

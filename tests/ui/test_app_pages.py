@@ -1,0 +1,169 @@
+"""Every page for every role, through Streamlit's AppTest (no browser)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from tests.ui.helpers import app_as, metrics, page_text, titles
+from ui.auth import Principal
+from ui.data_access import DataAccess
+
+
+def _access(settings, username, role, participant=None):
+    return DataAccess(Principal(username, role, participant), settings)
+
+
+def test_login_is_required_and_wrong_password_is_refused(ui_env):
+    app = app_as(None)
+    assert not app.exception
+    assert app.text_input(key="login_password") is not None
+    assert not app.metric and not app.dataframe
+    refused = app_as("T01", secret="wrong")
+    assert refused.error and "principal" not in refused.session_state
+    unknown = app_as("T99", secret="T99-demo")
+    assert unknown.error and "principal" not in unknown.session_state
+
+
+def test_tenant_my_trades_shows_its_trades_bill_and_statement(ui_env):
+    app = app_as("T01")
+    assert not app.exception
+    assert titles(app) == ["나의 거래"]
+    assert "trades_participant" not in [box.key for box in app.selectbox]  # a tenant has no participant picker
+    view = _access(ui_env, "T01", "tenant", "T01").trades(dt.date(2026, 7, 1))
+    shown = app.dataframe[0].value
+    assert len(shown) == len(view.hourly) > 0
+    assert set(shown.iloc[:, 1]) == set(view.hourly["counterpart"])
+    assert {"나의 순비용", "한전 단독 요금", "절감액"} <= set(metrics(app))
+    assert metrics(app)["나의 순비용"].endswith("만 원")
+    assert [button.label for button in app.get("download_button")] == ["정산서 CSV 내려받기", "정산서 HTML 내려받기"]
+
+
+def test_tenant_sees_only_its_own_pages_and_never_another_tenant(ui_env):
+    app = app_as("T01")
+    t02 = _access(ui_env, "manager", "manager").display_name("T02")
+    for page in ("views/re100.py", "views/sunlight.py", "views/my_trades.py"):
+        app.switch_page(page).run()
+        assert not app.exception, page
+        text = page_text(app)
+        assert t02 not in text and "T02 -" not in text
+    with pytest.raises(ValueError):  # park pages are not registered for a tenant
+        app.switch_page("views/park_today.py")
+    with pytest.raises(ValueError):
+        app.switch_page("views/year.py")
+
+
+def test_query_parameters_and_session_keys_do_not_switch_participant(ui_env):
+    app = app_as("T01")
+    app.query_params["participant"] = "T02"
+    app.query_params["user"] = "manager"
+    app.session_state["trades_participant"] = "T02"
+    app.session_state["re100_participant"] = "T02"
+    app.run()
+    assert "T01" in page_text(app)
+    own = _access(ui_env, "T01", "tenant", "T01").daily_bills("2026-07")
+    other = _access(ui_env, "manager", "manager").daily_bills("2026-07", "T02")
+    assert own["net_cost_krw"].sum() != other["net_cost_krw"].sum()
+    from ui.i18n import krw_man
+
+    assert metrics(app)["나의 순비용"] == krw_man(own["net_cost_krw"].sum())
+    app.switch_page("views/re100.py").run()
+    assert "T01" in page_text(app) and "T02 -" not in page_text(app)
+
+
+def test_tenant_re100_page(ui_env):
+    app = app_as("T01", lang="en")
+    app.switch_page("views/re100.py").run()
+    assert not app.exception
+    assert titles(app) == ["RE100"]
+    figures = _access(ui_env, "T01", "tenant", "T01").re100_by_month(2026)
+    ytd = figures[figures["period"] == "ytd"].iloc[0]
+    assert metrics(app)["Annual match"] == f"{100 * ytd['annual_match']:.1f} %"
+    assert metrics(app)["Hourly match (CFE)"] == f"{100 * ytd['hourly_match']:.1f} %"
+    assert len(app.get("vega_lite_chart")) == 2
+    assert list(app.dataframe[0].value.iloc[:, 0]) == ["2026-06", "2026-07", "Year to date"]
+
+
+def test_tenant_sunlight_income_page_shows_own_rows_only(ui_env):
+    app = app_as("T01", lang="en")
+    app.switch_page("views/sunlight.py").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert set(table["Participant"]) == {"T01"}
+    assert "Per worker (2026-Q3)" in metrics(app)
+    assert metrics(app)["Paid into the fund"].startswith("₩")
+
+
+@pytest.mark.parametrize("role", ["manager", "analyst"])
+def test_park_roles_see_every_page(ui_env, role):
+    app = app_as(role, lang="en")
+    assert not app.exception
+    assert titles(app) == ["Park today"]
+    shown = metrics(app)
+    assert {"Load", "On-site generation", "Self-sufficiency", "Park energy cost"} <= set(shown)
+    assert len(app.get("vega_lite_chart")) == 5  # sources, SOC, feeders, transformer, prices
+    has_run_form = any(button.label == "Run" for button in app.get("form_submit_button"))
+    assert has_run_form == (role == "manager")
+    for page, title in (("views/my_trades.py", "Trades"), ("views/re100.py", "RE100"),
+                        ("views/sunlight.py", "Sunlight income"), ("views/year.py", "Year")):
+        app.switch_page(page).run()
+        assert not app.exception, page
+        assert titles(app) == [title]
+    assert "microgrid batch" in app.info[0].value  # no batch folder: a clear empty state
+    app.switch_page("views/sunlight.py").run()
+    assert len(set(app.dataframe[0].value["Participant"])) > 1
+
+
+def test_manager_picks_any_participant(ui_env):
+    app = app_as("manager", lang="en")
+    app.switch_page("views/my_trades.py").run()
+    app.selectbox(key="trades_participant").set_value("T02").run()
+    assert not app.exception
+    expected = _access(ui_env, "manager", "manager").trades(dt.date(2026, 7, 1), "T02").hourly
+    assert len(app.dataframe[0].value) == len(expected)
+
+
+def test_year_page_reads_a_batch_result(ui_env, tmp_path, monkeypatch):
+    results = tmp_path / "results"
+    (results / "batch").mkdir(parents=True)
+    batch = xr.Dataset({"self_sufficiency": (("scenario",), np.array([0.1, 0.2])),
+                        "grid_import": (("scenario", "month"), np.ones((2, 12)))},
+                       coords={"scenario": ["base", "more_pv"], "month": np.arange(1, 13)})
+    batch["self_sufficiency"].attrs["units"] = "1"
+    batch["grid_import"].attrs["units"] = "kWh"
+    batch.to_netcdf(results / "batch" / "year.nc")
+    monkeypatch.setenv("MICROGRID_UI_RESULTS", str(results))
+    app = app_as("analyst", lang="en")
+    app.switch_page("views/year.py").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table["scenario"]) == ["base", "more_pv"]
+    assert list(table["grid_import [kWh]"]) == [12.0, 12.0]
+
+
+def test_manager_runs_a_day_and_it_shows_at_once(ui_env, tmp_path, monkeypatch):
+    import shutil
+
+    results = tmp_path / "results"
+    shutil.copytree(ui_env.results, results)
+    monkeypatch.setenv("MICROGRID_UI_RESULTS", str(results))
+    monkeypatch.setenv("MICROGRID_UI_DB", str(results / "ledger.sqlite"))
+    monkeypatch.setenv("MICROGRID_UI_USERS", str(results / "ui_users.sqlite"))
+    app = app_as("manager", lang="en")
+    app.date_input(key="run_date").set_value(dt.date(2026, 7, 2))
+    next(b for b in app.get("form_submit_button") if b.label == "Run").click()
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="park_day").value == dt.date(2026, 7, 2)
+    assert "settled" in " ".join(c.value for c in app.caption)
+    assert (results / "dispatch-2026-07-02.nc").is_file()
+
+
+def test_language_switch(ui_env):
+    korean = app_as("T01")
+    english = app_as("T01", lang="en")
+    assert titles(korean) == ["나의 거래"] and titles(english) == ["My trades"]
+    assert metrics(english)["My net cost"].startswith("₩")

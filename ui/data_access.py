@@ -1,0 +1,432 @@
+"""The only way pages reach data: every call goes through the logged-in principal.
+
+:class:`DataAccess` is built from a :class:`ui.auth.Principal`; a tenant's
+calls are pinned to its own participant (asking for another raises
+:class:`AccessDenied`), park-wide views need the manager or analyst role, and
+running a day needs the manager. Pages never read query parameters and never
+open the ledger or the result files themselves.
+
+Consistency: ledger figures come from a :class:`LedgerSnapshot`, all of whose
+tables are read in ONE database transaction, so a page sees a settled day
+whole or not at all even while the manager re-settles it (SQLite in WAL
+mode; settlements are written in one transaction). The hourly trade detail
+comes from the day's dispatch file and is shown only when its totals agree
+with the settled ledger entries of that day.
+
+Caching: loaders are ``st.cache_resource`` functions keyed on the dispatch
+file's (path, mtime, size) and on the ledger's version (entry count, largest
+entry id, newest settlement time), so a new dispatch or settlement shows at
+the next rerun; cached objects are shared read-only between sessions and the
+per-principal filtering happens after the cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+import xarray as xr
+from sqlalchemy import func, select
+
+from market.ledger.models import Account, DayStat, Entry, Settlement
+from market.ledger.store import ENTRY_COLUMNS
+from ui.auth import Principal
+from ui.config import UiConfig
+
+
+class AccessDenied(PermissionError):
+    """The principal may not see or do this."""
+
+
+# --- cached loaders (shared between sessions; never filtered by principal here) ---------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _park_and_rules(park_file: str | None, mtime_ns: int):
+    from market.settlement import read_park_with_rules
+
+    return read_park_with_rules(park_file)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _ledger(db: str):
+    from market.ledger import open_ledger
+
+    return open_ledger(db)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _dispatch(path: str, mtime_ns: int, size: int) -> xr.Dataset:
+    from market.dispatch.io import read_dispatch
+
+    return read_dispatch(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _snapshot(db: str, version: tuple) -> "LedgerSnapshot":
+    return LedgerSnapshot.read(_ledger(db))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _batch(path: str, mtime_ns: int) -> xr.Dataset:
+    with xr.open_dataset(path) as opened:
+        return opened.load()
+
+
+def _file_key(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
+def ledger_version(ledger) -> tuple:
+    """Changes whenever a settlement is written or replaced."""
+    with ledger.engine.connect() as connection:
+        entries = connection.execute(select(func.count(Entry.id), func.max(Entry.id))).one()
+        settlements = connection.execute(select(func.count(Settlement.id), func.max(Settlement.created_at))).one()
+    return tuple(entries) + tuple(str(value) for value in settlements)
+
+
+# --- a consistent read of the ledger --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerSnapshot:
+    """Entries, day statistics and settlements read in one transaction.
+
+    Offers the reading methods of :class:`market.ledger.Ledger` that the
+    statement and RE100 reports use, so they run on the snapshot.
+    """
+
+    entry_frame: pd.DataFrame
+    stats_frame: pd.DataFrame
+    settlement_frame: pd.DataFrame
+
+    @classmethod
+    def read(cls, ledger) -> "LedgerSnapshot":
+        stat_columns = [column.name for column in DayStat.__table__.columns if column.name != "settlement_id"]
+        with ledger.engine.connect() as connection, connection.begin():
+            entries = connection.execute(
+                select(Settlement.key, Entry.day, Account.name, Entry.kind, Entry.detail, Entry.quantity_kwh,
+                       Entry.amount_krw)
+                .join(Settlement, Settlement.id == Entry.settlement_id)
+                .join(Account, Account.id == Entry.account_id).order_by(Entry.id)).all()
+            stats = connection.execute(select(*[DayStat.__table__.c[name] for name in stat_columns])).all()
+            settlements = connection.execute(
+                select(Settlement.key, Settlement.kind, Settlement.period_start, Settlement.period_end,
+                       Settlement.created_at).order_by(Settlement.period_start)).all()
+        entry_frame = pd.DataFrame(entries, columns=ENTRY_COLUMNS)
+        entry_frame["amount_krw"] = entry_frame["amount_krw"].astype("int64")
+        return cls(entry_frame, pd.DataFrame(stats, columns=stat_columns),
+                   pd.DataFrame(settlements, columns=["key", "kind", "period_start", "period_end", "created_at"]))
+
+    def entries(self, *, key=None, kind=None, start=None, end=None, account_prefix=None) -> pd.DataFrame:
+        frame = self.entry_frame
+        mask = pd.Series(True, index=frame.index)
+        if key is not None:
+            mask &= frame["key"] == key
+        if kind is not None:
+            keys = set(self.settlement_frame.loc[self.settlement_frame["kind"] == kind, "key"])
+            mask &= frame["key"].isin(keys)
+        if start is not None:
+            mask &= frame["day"] >= start
+        if end is not None:
+            mask &= frame["day"] <= end
+        if account_prefix is not None:
+            mask &= frame["account"].str.startswith(account_prefix)
+        return frame[mask].reset_index(drop=True)
+
+    def day_stats(self, start: dt.date, end: dt.date) -> pd.DataFrame:
+        frame = self.stats_frame
+        return frame[(frame["day"] >= start) & (frame["day"] <= end)].reset_index(drop=True)
+
+    def balance(self, account: str) -> int:
+        return int(self.entry_frame.loc[self.entry_frame["account"] == account, "amount_krw"].sum())
+
+
+# --- what pages get ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParkDay:
+    """A dispatched day of the whole park: the Dataset, its summary, and when it was settled (or None)."""
+
+    day: dt.date
+    dataset: xr.Dataset
+    summary: object
+    settled_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class TradesView:
+    """A participant's trades of a settled day.
+
+    ``hourly``: time, counterpart, direction (buy/sell), energy_kwh, price
+    [KRW/kWh], amount_krw (+ received / - paid), fee_krw; empty when
+    ``detail_ok`` is False (the dispatch file no longer matches the ledger).
+    ``totals``: the settled ledger lines of that day (kind, detail, kWh, KRW).
+    """
+
+    participant: str
+    day: dt.date
+    hourly: pd.DataFrame
+    totals: pd.DataFrame
+    detail_ok: bool
+
+
+class DataAccess:
+    """Data of the park as the logged-in ``principal`` may see it."""
+
+    def __init__(self, principal: Principal, config: UiConfig):
+        if not isinstance(principal, Principal):
+            raise AccessDenied("log-in required")
+        self.principal = principal
+        self.config = config
+        park_path = Path(config.park_file) if config.park_file else None
+        self.park, self.rules = _park_and_rules(config.park_file, park_path.stat().st_mtime_ns if park_path else 0)
+        self._names = [p.name for p in self.park.participants]
+        if principal.role == "tenant" and principal.participant not in self._names:
+            raise AccessDenied(f"participant {principal.participant!r} is not in this park")
+
+    # -- who ---------------------------------------------------------------------------------------
+    def participants(self) -> list[str]:
+        """Participants the principal may look at."""
+        return [self.principal.participant] if self.principal.role == "tenant" else list(self._names)
+
+    def participant(self, requested: str | None = None) -> str:
+        """The participant a call is about: a tenant's own, whatever is asked."""
+        if self.principal.role == "tenant":
+            if requested not in (None, self.principal.participant):
+                raise AccessDenied(f"{self.principal.username} may not see {requested!r}")
+            return self.principal.participant
+        if requested not in self._names:
+            raise AccessDenied(f"unknown participant {requested!r}")
+        return requested
+
+    def display_name(self, name: str) -> str:
+        """A participant's display name; only for participants the principal may see."""
+        self.participant(name)
+        return self.park.participant(name).display_name or name
+
+    def _require_park(self) -> None:
+        if not self.principal.sees_park:
+            raise AccessDenied(f"{self.principal.username} may not see the whole park")
+
+    # -- sources -----------------------------------------------------------------------------------
+    def _results(self) -> Path:
+        return Path(self.config.results)
+
+    def _dispatch_path(self, day: dt.date) -> Path:
+        return self._results() / f"dispatch-{day.isoformat()}.nc"
+
+    def _snapshot(self) -> LedgerSnapshot:
+        ledger = _ledger(self.config.db)
+        return _snapshot(self.config.db, ledger_version(ledger))
+
+    # -- days ------------------------------------------------------------------------------------------
+    def settled_days(self) -> list[dt.date]:
+        """Days settled on the ledger, newest first."""
+        frame = self._snapshot().settlement_frame
+        return sorted(frame.loc[frame["kind"] == "day", "period_start"], reverse=True)
+
+    def dispatch_days(self) -> list[dt.date]:
+        """Days with a dispatch file, newest first (park view only)."""
+        self._require_park()
+        days = []
+        for file in self._results().glob("dispatch-*.nc"):
+            try:
+                days.append(dt.date.fromisoformat(file.stem.removeprefix("dispatch-")))
+            except ValueError:
+                continue
+        return sorted(days, reverse=True)
+
+    # -- the park -----------------------------------------------------------------------------------
+    def park_day(self, day: dt.date) -> ParkDay:
+        """The whole park's dispatch of ``day`` (manager and analyst)."""
+        from market.dispatch.summary import summarize
+
+        self._require_park()
+        dataset = _dispatch(*_file_key(self._dispatch_path(day)))
+        settlements = self._snapshot().settlement_frame
+        match = settlements[settlements["key"] == f"day:{day.isoformat()}"]
+        return ParkDay(day, dataset, summarize(dataset), match["created_at"].iloc[0] if not match.empty else None)
+
+    def run_day(self, day: dt.date, progress=None) -> Path:
+        """Dispatch and settle ``day`` (manager only)."""
+        from ui.bootstrap import run_and_settle_day
+
+        if not self.principal.may_run:
+            raise AccessDenied(f"{self.principal.username} may not run the dispatch")
+        return run_and_settle_day(self.config.park_file, self.config.db, self.config.results, day, progress)
+
+    # -- a participant's trades and bills -------------------------------------------------------------
+    def trades(self, day: dt.date, participant: str | None = None) -> TradesView:
+        """Hour-by-hour trades of a settled day of one participant."""
+        name = self.participant(participant)
+        snapshot = self._snapshot()
+        lines = snapshot.entries(key=f"day:{day.isoformat()}", account_prefix=f"participant:{name}:cash")
+        totals = lines[["kind", "detail", "quantity_kwh", "amount_krw"]].reset_index(drop=True)
+        hourly = pd.DataFrame(columns=["time", "counterpart", "direction", "energy_kwh", "price_krw_per_kwh",
+                                       "amount_krw", "fee_krw"])
+        path = self._dispatch_path(day)
+        if lines.empty or not path.is_file():
+            return TradesView(name, day, hourly, totals, False)
+        dataset = _dispatch(*_file_key(path))
+        hourly = _participant_trades(dataset, name)
+        settled = lines[lines["kind"].isin(["trade_purchase", "trade_sale"])]
+        settled = settled.groupby(["detail", "kind"])["quantity_kwh"].sum()
+        found = hourly.assign(kind=np.where(hourly["direction"] == "buy", "trade_purchase", "trade_sale")) \
+            .groupby(["counterpart", "kind"])["energy_kwh"].sum() if not hourly.empty else pd.Series(dtype=float)
+        found.index = found.index.set_names(["detail", "kind"]) if not hourly.empty else found.index
+        joined = pd.concat([settled.rename("ledger"), found.rename("file")], axis=1).fillna(0.0)
+        detail_ok = bool(np.allclose(joined["ledger"], joined["file"], rtol=1e-6, atol=0.01)) if len(joined) else True
+        return TradesView(name, day, hourly if detail_ok else hourly.iloc[0:0], totals, detail_ok)
+
+    def daily_bills(self, month: str, participant: str | None = None) -> pd.DataFrame:
+        """Per settled day of ``month`` (YYYY-MM): net cost and grid-only bill [KRW] (energy part, VAT incl.)."""
+        name = self.participant(participant)
+        period = pd.Period(month, freq="M")
+        stats = self._snapshot().day_stats(period.start_time.date(), period.end_time.date())
+        own = stats[stats["participant"] == name].sort_values("day")
+        frame = own[["day", "net_cost_krw", "grid_only_bill_krw", "bought_kwh", "sold_kwh", "load_kwh"]].copy()
+        frame["saving_krw"] = frame["grid_only_bill_krw"] - frame["net_cost_krw"]
+        return frame.reset_index(drop=True)
+
+    def months(self) -> list[str]:
+        """Months (YYYY-MM) with a settled day, newest first."""
+        return sorted({f"{day:%Y-%m}" for day in self.settled_days()}, reverse=True)
+
+    def statement(self, month: str, participant: str | None = None):
+        """The monthly statement and its CSV and HTML bytes: (Statement, csv, html)."""
+        import tempfile
+
+        from market.settlement.statement import monthly_statement, write_statement
+
+        name = self.participant(participant)
+        made = monthly_statement(self._snapshot(), self.park, self.rules, name, month)
+        with tempfile.TemporaryDirectory() as folder:
+            csv_path, html_path = write_statement(made, Path(folder) / f"statement-{name}-{month}.csv")
+            return made, csv_path.read_bytes(), html_path.read_bytes()
+
+    # -- RE100 -------------------------------------------------------------------------------------
+    def re100_by_month(self, year: int, participant: str | None = None) -> pd.DataFrame:
+        """RE100 figures of each settled month of ``year`` (period ``month``) and the year to date (``ytd``)."""
+        from market.re100.report import COLUMNS, re100_report
+
+        name = self.participant(participant)
+        snapshot = self._snapshot()
+        months = sorted({f"{day:%Y-%m}" for day in self.settled_days() if day.year == year})
+        rows = []
+        for month in months:
+            report = re100_report(snapshot, self.rules, month, [name])
+            rows.append(report.row(name, "month").rename(None).to_frame().T.assign(period=month))
+        if months:
+            report = re100_report(snapshot, self.rules, months[-1], [name])
+            rows.append(report.row(name, "ytd").rename(None).to_frame().T.assign(period="ytd"))
+        return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=COLUMNS)
+
+    def years(self) -> list[int]:
+        return sorted({day.year for day in self.settled_days()}, reverse=True)
+
+    # -- sunlight income ------------------------------------------------------------------------------
+    def income_history(self) -> pd.DataFrame:
+        """Per quarter, the park's fund: inflow, paid to tenants and to workers [KRW] (aggregate figures)."""
+        entries = self._snapshot().entries(kind="income", account_prefix="park:sunlight_fund")
+        if entries.empty:
+            return pd.DataFrame(columns=["quarter", "inflow_krw", "tenants_krw", "workers_krw", "kept_krw"])
+        entries = entries.assign(quarter=entries["key"].str.removeprefix("income:"))
+        table = entries.pivot_table(index="quarter", columns="kind", values="amount_krw", aggfunc="sum", fill_value=0)
+        frame = pd.DataFrame({
+            "quarter": table.index,
+            "inflow_krw": table.get("income_contribution", 0),
+            "tenants_krw": -table.get("income_tenant", 0),
+            "workers_krw": -table.get("income_workers", 0),
+        }).reset_index(drop=True)
+        frame["kept_krw"] = frame["inflow_krw"] - frame["tenants_krw"] - frame["workers_krw"]
+        return frame
+
+    def income_by_participant(self) -> pd.DataFrame:
+        """Per quarter and participant: contribution, tenant payout, workers' payout, heads, per worker [KRW].
+
+        A tenant gets its own rows only.
+        """
+        entries = self._snapshot().entries(kind="income", account_prefix="participant:")
+        rows = []
+        for name in self.participants():
+            own = entries[entries["account"].str.startswith(f"participant:{name}:")]
+            for key, lines in own.groupby("key"):
+                workers = lines[lines["kind"] == "income_workers"]
+                heads = 0
+                if not workers.empty:
+                    found = re.search(r"(\d+) heads", str(workers["detail"].iloc[0]))
+                    heads = int(found.group(1)) if found else 0
+                workers_krw = int(workers["amount_krw"].sum())
+                rows.append({"quarter": key.removeprefix("income:"), "participant": name,
+                             "contribution_krw": -int(lines.loc[lines["kind"] == "income_contribution",
+                                                                "amount_krw"].sum()),
+                             "tenant_krw": int(lines.loc[lines["kind"] == "income_tenant", "amount_krw"].sum()),
+                             "workers_krw": workers_krw, "heads": heads,
+                             "per_worker_krw": workers_krw / heads if heads else 0.0})
+        columns = ["quarter", "participant", "contribution_krw", "tenant_krw", "workers_krw", "heads", "per_worker_krw"]
+        return pd.DataFrame(rows, columns=columns).sort_values(["quarter", "participant"]).reset_index(drop=True)
+
+    def fund_balance(self) -> int:
+        from market.settlement import accounts
+
+        return self._snapshot().balance(accounts.SUNLIGHT_FUND)
+
+    # -- batch results (Year) -------------------------------------------------------------------------
+    def batch_files(self) -> list[Path]:
+        """NetCDF files with a ``scenario`` dimension under RESULTS/batch*/ (park view only)."""
+        self._require_park()
+        found = []
+        for folder in sorted(self._results().glob("batch*")):
+            if not folder.is_dir():
+                continue
+            for file in sorted(folder.rglob("*.nc")):
+                try:
+                    dataset = _batch(str(file), file.stat().st_mtime_ns)
+                except (OSError, ValueError):
+                    continue
+                if "scenario" in dataset.dims:
+                    found.append(file)
+        return found
+
+    def batch(self, path: Path) -> xr.Dataset:
+        self._require_park()
+        if Path(path) not in self.batch_files():
+            raise AccessDenied(f"{path} is not a batch result")
+        return _batch(str(path), Path(path).stat().st_mtime_ns)
+
+
+def _participant_trades(dataset: xr.Dataset, name: str) -> pd.DataFrame:
+    trade = dataset["trade"].transpose("time", "seller", "buyer")
+    price = dataset["trade_price"].transpose("time", "seller", "buyer")
+    fee = float(dataset.attrs.get("trade_fee_krw_per_kwh", 0.0))
+    times = pd.DatetimeIndex(dataset.indexes["time"])
+    sellers = [str(s) for s in dataset["seller"].values]
+    buyers = [str(b) for b in dataset["buyer"].values]
+    rows = []
+    if name in buyers:
+        b = buyers.index(name)
+        for s, seller in enumerate(sellers):
+            if seller == name:
+                continue
+            for h in np.nonzero(trade.values[:, s, b] > 1e-6)[0]:
+                energy, unit = float(trade.values[h, s, b]), float(price.values[h, s, b])
+                rows.append((times[h], seller, "buy", energy, unit, -energy * unit, energy * fee))
+    if name in sellers:
+        s = sellers.index(name)
+        for b, buyer in enumerate(buyers):
+            if buyer == name:
+                continue
+            for h in np.nonzero(trade.values[:, s, b] > 1e-6)[0]:
+                energy, unit = float(trade.values[h, s, b]), float(price.values[h, s, b])
+                rows.append((times[h], buyer, "sell", energy, unit, energy * unit, 0.0))
+    frame = pd.DataFrame(rows, columns=["time", "counterpart", "direction", "energy_kwh", "price_krw_per_kwh",
+                                        "amount_krw", "fee_krw"])
+    return frame.sort_values(["time", "direction", "counterpart"]).reset_index(drop=True)

@@ -1,0 +1,190 @@
+"""Labels in Korean and English, and the Korean way of writing won.
+
+Every label a page shows is a key of :data:`LABELS`; :func:`t` picks the
+language. Money is integer KRW: :func:`krw` writes ``₩12,345,678`` and
+:func:`krw_man` the spoken Korean form (``1,234만 원``, ``1억 2,345만 원``).
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGUAGES = {"ko": "한국어", "en": "English"}
+
+LABELS: dict[str, dict[str, str]] = {
+    # app and log-in
+    "app_title": {"ko": "산단 에너지 자급자족 플랫폼", "en": "Park energy self-sufficiency platform"},
+    "language": {"ko": "언어", "en": "Language"},
+    "login": {"ko": "로그인", "en": "Log in"},
+    "logout": {"ko": "로그아웃", "en": "Log out"},
+    "username": {"ko": "아이디", "en": "User name"},
+    "password": {"ko": "비밀번호", "en": "Password"},
+    "login_failed": {"ko": "아이디 또는 비밀번호가 맞지 않습니다.", "en": "Wrong user name or password."},
+    "login_hint": {"ko": "데모 계정은 ui/README.md를 보세요.", "en": "Demo accounts: see ui/README.md."},
+    "signed_in_as": {"ko": "로그인", "en": "Signed in as"},
+    "role_manager": {"ko": "에너지 관리자", "en": "energy manager"},
+    "role_analyst": {"ko": "분석가", "en": "analyst"},
+    "role_tenant": {"ko": "입주기업", "en": "tenant"},
+    "access_denied": {"ko": "이 자료를 볼 권한이 없습니다.", "en": "You may not see these data."},
+    # page titles
+    "page_login": {"ko": "로그인", "en": "Log in"},
+    "page_park_today": {"ko": "오늘의 산단", "en": "Park today"},
+    "page_my_trades": {"ko": "나의 거래", "en": "My trades"},
+    "page_trades": {"ko": "입주기업 거래", "en": "Trades"},
+    "page_re100": {"ko": "RE100", "en": "RE100"},
+    "page_sunlight": {"ko": "햇빛소득", "en": "Sunlight income"},
+    "page_year": {"ko": "연간 분석", "en": "Year"},
+    # common
+    "day": {"ko": "운영일", "en": "Operating day"},
+    "month": {"ko": "월", "en": "Month"},
+    "year": {"ko": "연도", "en": "Year"},
+    "hour": {"ko": "시각", "en": "Hour"},
+    "participant": {"ko": "참여자", "en": "Participant"},
+    "no_data": {"ko": "아직 자료가 없습니다.", "en": "No data yet."},
+    "not_settled": {"ko": "정산 전", "en": "not settled"},
+    "settled_at": {"ko": "정산 완료", "en": "settled"},
+    # park today
+    "load": {"ko": "부하", "en": "Load"},
+    "generation": {"ko": "자체 발전", "en": "On-site generation"},
+    "self_sufficiency": {"ko": "자급률", "en": "Self-sufficiency"},
+    "traded": {"ko": "직접거래량", "en": "Traded directly"},
+    "grid_import": {"ko": "한전 수전", "en": "Grid import"},
+    "grid_export": {"ko": "역송", "en": "Grid export"},
+    "park_cost": {"ko": "산단 전력비용", "en": "Park energy cost"},
+    "grid_only_cost": {"ko": "한전 단독 비용", "en": "Grid-only cost"},
+    "saving": {"ko": "절감액", "en": "Saving"},
+    "gen_by_source": {"ko": "전원별 발전과 부하", "en": "Generation by source and load"},
+    "battery_soc": {"ko": "ESS 충전상태", "en": "Battery state of charge"},
+    "feeder_flows": {"ko": "배전선로 조류와 한계", "en": "Feeder flows against limits"},
+    "transformer_flow": {"ko": "변압기 조류와 한계", "en": "Transformer flow against limits"},
+    "clearing_prices": {"ko": "청산가격", "en": "Clearing prices"},
+    "binding_limits": {"ko": "제약이 걸린 한계", "en": "Binding limits"},
+    "none": {"ko": "없음", "en": "none"},
+    "power_kw": {"ko": "전력 [kW]", "en": "Power [kW]"},
+    "energy_kwh": {"ko": "전력량 [kWh]", "en": "Energy [kWh]"},
+    "soc_kwh": {"ko": "충전량 [kWh]", "en": "State of charge [kWh]"},
+    "price_krw_kwh": {"ko": "가격 [원/kWh]", "en": "Price [KRW/kWh]"},
+    "unit_krw": {"ko": "원", "en": "KRW"},
+    "amount_krw": {"ko": "금액 [원]", "en": "Amount [KRW]"},
+    "time_kst": {"ko": "시각 [KST]", "en": "Time [KST]"},
+    "source": {"ko": "전원", "en": "Source"},
+    "series": {"ko": "항목", "en": "Series"},
+    "limit": {"ko": "한계", "en": "Limit"},
+    "flow": {"ko": "조류", "en": "Flow"},
+    "export_price": {"ko": "역송 단가(SMP)", "en": "Export price (SMP)"},
+    "run_day": {"ko": "급전계획·정산 실행", "en": "Run dispatch and settlement"},
+    "run_button": {"ko": "실행", "en": "Run"},
+    "run_forecast": {"ko": "발전·부하 예측 중", "en": "Forecasting generation and loads"},
+    "run_dispatch": {"ko": "최적 급전 계산 중 (HiGHS)", "en": "Optimising the dispatch (HiGHS)"},
+    "run_write": {"ko": "결과 저장 중", "en": "Writing the result"},
+    "run_settle": {"ko": "원장에 정산 중", "en": "Settling on the ledger"},
+    "run_done": {"ko": "완료", "en": "Done"},
+    "run_failed": {"ko": "실행 실패", "en": "Run failed"},
+    "no_dispatch": {"ko": "급전 결과가 없습니다. 아래에서 하루를 실행하세요.",
+                    "en": "No dispatch result yet. Run a day below."},
+    # trades and bills
+    "counterpart": {"ko": "거래 상대", "en": "Counterpart"},
+    "direction": {"ko": "구분", "en": "Direction"},
+    "buy": {"ko": "구매", "en": "bought"},
+    "sell": {"ko": "판매", "en": "sold"},
+    "fee": {"ko": "수수료", "en": "Fee"},
+    "hourly_trades": {"ko": "시간별 거래", "en": "Trades hour by hour"},
+    "no_trades": {"ko": "이날 거래가 없습니다.", "en": "No trades on that day."},
+    "stale_detail": {"ko": "정산 후 급전이 다시 실행되어 시간별 내역을 숨깁니다. 다시 정산하면 보입니다.",
+                     "en": "The dispatch was re-run after settlement; hourly detail is hidden until it is settled again."},
+    "bill_vs_kepco": {"ko": "나의 요금과 한전 단독 요금", "en": "My bill against KEPCO only"},
+    "my_bill": {"ko": "나의 순비용", "en": "My net cost"},
+    "kepco_only": {"ko": "한전 단독 요금", "en": "KEPCO-only bill"},
+    "statement": {"ko": "월별 정산서", "en": "Monthly statement"},
+    "download_csv": {"ko": "정산서 CSV 내려받기", "en": "Download statement (CSV)"},
+    "download_html": {"ko": "정산서 HTML 내려받기", "en": "Download statement (HTML)"},
+    "statement_net": {"ko": "월 순액 (음수: 지급)", "en": "Net for the month (negative: paid)"},
+    # RE100
+    "annual_match": {"ko": "연간 매칭률", "en": "Annual match"},
+    "hourly_match": {"ko": "시간 매칭률(CFE)", "en": "Hourly match (CFE)"},
+    "target": {"ko": "목표", "en": "Target"},
+    "share": {"ko": "비율 [%]", "en": "Share [%]"},
+    "by_source": {"ko": "재생에너지 출처별 비율", "en": "Renewable share by source"},
+    "own": {"ko": "자가 발전", "en": "own generation"},
+    "storage": {"ko": "ESS 경유", "en": "via storage"},
+    "bought": {"ko": "직접거래 구매", "en": "bought directly"},
+    "gap_kwh": {"ko": "목표까지 부족량", "en": "Still needed to target"},
+    "recs_needed": {"ko": "필요 REC [개, 1 MWh]", "en": "RECs needed [1 MWh each]"},
+    "rec_cost": {"ko": "REC 구매 비용", "en": "Cost with RECs"},
+    "gp_cost": {"ko": "녹색프리미엄 비용", "en": "Cost with green premium"},
+    "scope2": {"ko": "Scope 2 배출 (위치/시장 기반) [tCO2eq]", "en": "Scope 2 (location / market) [tCO2eq]"},
+    "waste_heat_note": {"ko": "폐열(ORC) 전력과 ESS는 재생에너지가 아닙니다 (RE100 기술기준 v4.1).",
+                        "en": "Waste-heat (ORC) power and storage are not renewable (RE100 Technical Criteria v4.1)."},
+    "ytd": {"ko": "연초 이후 누계", "en": "Year to date"},
+    # sunlight income
+    "fund_inflow": {"ko": "기금 적립", "en": "Paid into the fund"},
+    "paid_tenants": {"ko": "입주기업 배분", "en": "Paid to tenants"},
+    "paid_workers": {"ko": "근로자 배분", "en": "Paid to workers"},
+    "fund_balance": {"ko": "기금 잔액", "en": "Fund balance"},
+    "per_worker": {"ko": "1인당 배분", "en": "Per worker"},
+    "heads": {"ko": "인원 [명]", "en": "Heads"},
+    "quarter": {"ko": "분기", "en": "Quarter"},
+    "contribution": {"ko": "기금 납입", "en": "Contribution"},
+    "income_history": {"ko": "분기별 이력", "en": "History by quarter"},
+    "income_by_participant": {"ko": "참여자별 배분", "en": "Payout by participant"},
+    "no_income": {"ko": "아직 햇빛소득 정산이 없습니다 (microgrid income --quarter).",
+                  "en": "No sunlight income settled yet (microgrid income --quarter)."},
+    # year / batch
+    "batch_empty": {"ko": "배치 결과가 없습니다. `microgrid batch`로 시나리오 연간 분석을 실행하면 여기에 나타납니다.",
+                    "en": "No batch results yet. Run `microgrid batch` for a year of scenarios; they appear here."},
+    "batch_file": {"ko": "배치 결과 파일", "en": "Batch result file"},
+    "scenario": {"ko": "시나리오", "en": "Scenario"},
+    "variable": {"ko": "변수", "en": "Variable"},
+    "total": {"ko": "합계", "en": "Total"},
+}
+
+
+def t(key: str, lang: str = "ko") -> str:
+    """The label ``key`` in ``lang`` (``ko`` or ``en``); the key itself when unknown."""
+    entry = LABELS.get(key)
+    if entry is None:
+        return key
+    return entry.get(lang) or entry["en"]
+
+
+def krw(amount: float) -> str:
+    """``₩12,345,678`` (rounded to whole won; a minus sign before the symbol)."""
+    value = int(round(float(amount)))
+    return f"-₩{-value:,}" if value < 0 else f"₩{value:,}"
+
+
+def krw_man(amount: float) -> str:
+    """Korean reading of an amount: ``1,234만 원``, ``1억 2,345만 원``, ``8,500원``.
+
+    Amounts of 10,000 KRW and more are rounded to the nearest 만 (10^4).
+    """
+    value = float(amount)
+    if not math.isfinite(value):
+        return "-"
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value < 10_000:
+        return f"{sign}{int(round(value)):,}원"
+    man = int(round(value / 10_000))
+    eok, rest = divmod(man, 10_000)
+    if eok == 0:
+        return f"{sign}{man:,}만 원"
+    if rest == 0:
+        return f"{sign}{eok:,}억 원"
+    return f"{sign}{eok:,}억 {rest:,}만 원"
+
+
+def money(amount: float, lang: str = "ko") -> str:
+    """Money as a headline figure: the Korean reading in Korean, ``₩`` with digits in English."""
+    return krw_man(amount) if lang == "ko" else krw(amount)
+
+
+def kwh(value: float) -> str:
+    """``12,345 kWh`` (``1,234.5 MWh`` from 10 MWh up)."""
+    value = float(value)
+    return f"{value / 1000:,.1f} MWh" if abs(value) >= 10_000 else f"{value:,.0f} kWh"
+
+
+def percent(value: float) -> str:
+    """``12.3 %``."""
+    return f"{100 * float(value):.1f} %"
