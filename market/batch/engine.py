@@ -151,7 +151,8 @@ class CompiledDayEngine:
         self.cyclic = np.array([spec.terminal_soc_rule == "cyclic" for spec in specs], dtype=bool)
         self.owner_entries = self._owner_entries()
         self._check_conventions(template)
-        self.basis: Basis | None = None
+        self._basis: Basis | None = None
+        self._highs_basis = None
 
     # -- the map from a day's data to the LP's vectors ------------------------------------------
     def _feeder_load(self, data: DispatchData) -> np.ndarray:
@@ -233,7 +234,17 @@ class CompiledDayEngine:
     # -- solving --------------------------------------------------------------------------------
     def set_basis(self, basis: Basis | None) -> None:
         """Start the next solve from ``basis`` (None: a cold start with presolve)."""
-        self.basis = basis
+        self._basis = basis
+        self._highs_basis = None
+
+    @property
+    def basis(self) -> Basis | None:
+        """The basis the next solve starts from, as plain arrays (for checkpoints)."""
+        if self._basis is None and self._highs_basis is not None:
+            found = self._highs_basis
+            self._basis = Basis(np.array([int(v) for v in found.col_status], dtype=np.int8),
+                                np.array([int(v) for v in found.row_status], dtype=np.int8))
+        return self._basis
 
     def solve(self, inputs: DispatchInputs) -> DispatchResult:
         """Dispatch one window; falls back to :func:`run_dispatch` (and its diagnosis) if not optimal."""
@@ -253,17 +264,19 @@ class CompiledDayEngine:
         lp.row_upper_ = row_upper
         lp.a_matrix_.value_ = self._matrix_values(data)
         highs.passModel(lp)
-        if self.basis is not None:
+        if self._highs_basis is None and self._basis is not None:
             basis = highspy.HighsBasis()
-            basis.col_status = [highspy.HighsBasisStatus(int(v)) for v in self.basis.col_status]
-            basis.row_status = [highspy.HighsBasisStatus(int(v)) for v in self.basis.row_status]
+            basis.col_status = [highspy.HighsBasisStatus(int(v)) for v in self._basis.col_status]
+            basis.row_status = [highspy.HighsBasisStatus(int(v)) for v in self._basis.row_status]
             basis.valid = True
-            highs.setBasis(basis)
+            self._highs_basis = basis
+        if self._highs_basis is not None:
+            highs.setBasis(self._highs_basis)
         build_seconds = clock.perf_counter() - started
         highs.run()
         status = highs.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
-            self.basis = None
+            self.set_basis(None)
             return run_dispatch(self.park, inputs, pricing_rule=self.rule)
         solution = highs.getSolution()
         for variable, value in zip(self.columns, solution.col_value):
@@ -271,9 +284,10 @@ class CompiledDayEngine:
         duals: dict = {}
         for (constraint, _multiplier), dual in zip(self.rows, solution.row_dual):
             duals[constraint] = duals.get(constraint, 0.0) + dual
-        found = highs.getBasis()
-        self.basis = Basis(np.array([int(v) for v in found.col_status], dtype=np.int8),
-                           np.array([int(v) for v in found.row_status], dtype=np.int8))
+        # Keep HiGHS' own basis object for the next day; plain arrays are made
+        # only when a checkpoint asks for them (``basis``).
+        self._highs_basis = highs.getBasis()
+        self._basis = None
         outcome = SolveOutcome(
             optimal=True, status=highs.modelStatusToString(status),
             objective_krw=float(highs.getInfo().objective_function_value), duals=duals,

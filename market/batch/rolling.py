@@ -70,7 +70,7 @@ class ScenarioJob:
     out: Path
     kind: str = "day_ahead"
     weather_file: str | None = None
-    checkpoint_days: int = 7
+    checkpoint_days: int = 30
     engine: str = "compiled"
     stop_after_days: int | None = None
     extra_attrs: dict = field(default_factory=dict)
@@ -123,7 +123,6 @@ def run_scenario(job: ScenarioJob) -> str:
                     fallback = True  # the model changed under us: rebuild per day, same results
             if engine is not None:
                 result = engine.solve(inputs)
-                basis = engine.basis
             else:
                 result = run_dispatch(park, inputs)
             dataset = result.dataset
@@ -132,6 +131,8 @@ def run_scenario(job: ScenarioJob) -> str:
             objectives.append(dataset.attrs["objective_krw"])
             solved += 1
             if len(pending) >= job.checkpoint_days or day == job.end:
+                if engine is not None:
+                    basis = engine.basis  # arrays made only here, once per checkpoint
                 chunks.append(write_chunk(job.out, job.scenario.name, pending, objectives, basis))
                 pending, objectives = [], []
     combined = read_chunks(chunks)

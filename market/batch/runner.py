@@ -76,7 +76,7 @@ class BatchConfig:
     weather_file: str | None = None
     workers: int = 2
     scheduler: str | None = None
-    checkpoint_days: int = 7
+    checkpoint_days: int = 30
     engine: str = "compiled"
     output_format: str = "zarr"
     progress: bool = False
