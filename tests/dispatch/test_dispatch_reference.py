@@ -105,7 +105,7 @@ class ReferenceLP:
         eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
         exp_of = {q: i for i, q in enumerate(producers)}
         eta = np.array([np.sqrt(s.round_trip_efficiency) for s in storages])
-        feeder_count = len(park.network.feeders)
+        len(park.network.feeders)
         for t in range(T):
             for p in range(P):
                 row = {self.imp[t, p]: 1.0}

@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 
 from weather import WeatherFileError, mj_per_hour_to_w_per_m2, read_kma_asos
-from weather_test_helpers import KMA_SAMPLE
 
 HEADER = "지점,지점명,일시,기온(°C),강수량(mm),풍속(m/s),풍향(16방위),습도(%),일조(hr),일사(MJ/m2),전운량(10분위)"
 INSOLATION_FIELD = 9
