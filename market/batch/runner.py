@@ -206,6 +206,11 @@ def _encodable(stacked: xr.Dataset) -> xr.Dataset:
     for name, variable in stacked.variables.items():
         if variable.dtype == object:
             stacked[name] = variable.astype(str)
+        if variable.dtype.kind in "OUS":
+            # A scenario without a battery stores an empty ``storage`` label array,
+            # which NetCDF keeps as float: drop that on-disk dtype, the labels are text.
+            variable.encoding.pop("dtype", None)
+            variable.encoding.pop("_FillValue", None)
         variable.encoding.pop("chunksizes", None)
         variable.encoding.pop("preferred_chunks", None)
         variable.encoding.pop("chunks", None)

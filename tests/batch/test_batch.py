@@ -155,3 +155,15 @@ def test_report_and_summary_recomputed(sequential):
     per_participant = pd.DataFrame(ds["grid_only_cost"].values - ds["energy_cost"].values).sum()
     assert row["sunlight_fund_krw"] == pytest.approx(0.30 * per_participant.clip(lower=0).sum())
     assert summary["no-battery"]["battery_cycles"] == 0.0
+
+
+def test_a_scenario_without_storage_first_still_combines(raw, tmp_path):
+    """The first scenario's empty ``storage`` labels must not set the combined file's label type."""
+    scenarios = [Scenario("no-battery", {"battery_scale": 0}), Scenario("base")]
+    run_batch(BatchConfig(raw[0], raw[1], scenarios, START, START, tmp_path, workers=0))
+    combined = open_batch(tmp_path)
+    assert list(combined["scenario"].values) == ["no-battery", "base"]
+    assert [str(label) for label in combined["storage"].values] == ["BESS-shared"]
+    charge = combined["charge"].sel(storage="BESS-shared")
+    assert np.isnan(charge.sel(scenario="no-battery").values).all()
+    assert np.isfinite(charge.sel(scenario="base").values).all()
