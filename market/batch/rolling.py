@@ -25,6 +25,7 @@ import time as clock
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import dask
 import pandas as pd
 
 from market.batch.checkpoint import read_chunks, resume_point, scenario_path, write_chunk
@@ -147,7 +148,12 @@ def run_scenario(job: ScenarioJob) -> str:
                                         {"units": "kWh", "long_name": "nameplate energy capacity"})
     combined.attrs.pop("date", None)
     combined.attrs.pop("objective_krw", None)
-    write_dataset_atomic(combined, final)
+    # The checkpoint chunks are opened lazily with dask. Inside a Dask worker a
+    # plain compute would ship the chunk writes to *other* workers, whose
+    # processes do not hold this file open (seen: segfaults in HDF5). The
+    # synchronous scheduler streams the chunks into the file from this process.
+    with dask.config.set(scheduler="synchronous"):
+        write_dataset_atomic(combined, final)
     combined.close()
     return str(final)
 

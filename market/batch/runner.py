@@ -28,6 +28,7 @@ import time as clock
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import dask
 import pandas as pd
 import xarray as xr
 
@@ -193,7 +194,9 @@ def combine(out: Path, names: list[str], output_format: str = "zarr") -> Path:
     if output_format == "zarr":
         stacked.to_zarr(temporary, mode="w", consolidated=True)
     else:
-        stacked.to_netcdf(temporary, engine="netcdf4")
+        # One NetCDF file is written by this process only (see rolling.run_scenario).
+        with dask.config.set(scheduler="synchronous"):
+            stacked.to_netcdf(temporary, engine="netcdf4")
     if target.exists():
         shutil.rmtree(target) if target.is_dir() else target.unlink()
     temporary.rename(target)
