@@ -248,7 +248,7 @@ class ReferenceLP:
         return vector
 
 
-def _assert_engine_optimal(park, inputs):
+def assert_engine_optimal(park, inputs):
     reference = ReferenceLP(park, inputs)
     optimum = reference.solve()
     result = run_dispatch(park, inputs)
@@ -270,11 +270,11 @@ def test_engine_optimum_equals_pairwise_reference_lp(case):
     """Small random parks, no demand charge (market.demand_charge_weight = 0)."""
     park, inputs = case
     assert park.market.demand_charge_weight == 0.0
-    _assert_engine_optimal(park, inputs)
+    assert_engine_optimal(park, inputs)
 
 
 @given(park_cases(min_tenants=2, max_tenants=6, step_minutes=(60,), demand_charge_weights=(1 / 30, 0.2)))
 def test_engine_optimum_equals_reference_lp_with_demand_charge(case):
     """The same with the demand-charge term, its rate and hours read from the tariff file."""
     park, inputs = case
-    _assert_engine_optimal(park, inputs)
+    assert_engine_optimal(park, inputs)

@@ -13,7 +13,7 @@ from microgrid.park.synthetic import synthetic_inputs, synthetic_park
 from tests.settlement.conftest import DAYS, RULES
 
 
-def _check_no_bill_above_grid_only(park, dataset):
+def check_no_bill_above_grid_only(park, dataset):
     stats = day_legs(park, dataset).stats
     for row in stats:  # storage owners included: the dispatch keeps them whole
         assert row["net_cost_krw"] <= row["grid_only_bill_krw"] + 1e-6, row
@@ -23,7 +23,7 @@ def _check_no_bill_above_grid_only(park, dataset):
 @pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("day", DAYS)
 def test_no_participant_pays_more_than_grid_only(small_park, dispatched, rule, day):
-    _check_no_bill_above_grid_only(small_park, dispatched[(rule, day)])
+    check_no_bill_above_grid_only(small_park, dispatched[(rule, day)])
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -32,7 +32,7 @@ def test_no_participant_pays_more_than_grid_only_random_parks(seed, rule, fee):
     for battery, day in ((False, "2026-08-05"), (True, "2026-01-10")):  # 2026-01-10: a winter Saturday
         park = synthetic_park(3, seed=seed, pricing_rule=rule, trade_fee_krw_per_kwh=fee, battery=battery)
         dataset = run_dispatch(park, synthetic_inputs(park, day, seed=seed)).dataset
-        _check_no_bill_above_grid_only(park, dataset)
+        check_no_bill_above_grid_only(park, dataset)
 
 
 def test_trades_fees_and_exports_are_settled_as_documented(small_park, dispatched):

@@ -144,6 +144,9 @@ def test_manager_sees_the_park(server, browser, shots):
     page.get_by_text("자급률").first.wait_for(timeout=30_000)
     page.locator("[data-testid='stVegaLiteChart']").nth(4).wait_for(timeout=30_000)
     page.wait_for_timeout(1500)  # let the charts draw
+    # the whole park: every chart of the manager's page (generation, SOC, feeders, transformer, prices)
+    assert page.locator("[data-testid='stVegaLiteChart']").count() >= 5
+    assert page.get_by_text("자급률").first.is_visible()
     page.screenshot(path=str(shots / "manager-park-today.png"), full_page=True)
     page.locator("[data-testid='stSidebar']").get_by_text("English").click()
     _wait_for_title(page, "Park today")
@@ -154,5 +157,6 @@ def test_manager_sees_the_park(server, browser, shots):
     _wait_for_title(page, "Sunlight income")
     page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
     page.wait_for_timeout(1000)
+    assert page.locator("[data-testid='stDataFrame']").count() >= 1
     page.screenshot(path=str(shots / "manager-sunlight.png"), full_page=True)
     page.close()
