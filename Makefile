@@ -38,6 +38,7 @@ benchmark: install
 	$(PY) benchmarks/bench_dispatch.py
 	$(PY) benchmarks/bench_forecast.py
 	$(PY) benchmarks/bench_batch.py
+	$(PY) benchmarks/bench_batch_memory.py
 
 clean:
 	rm -rf $(VENV) results .pytest_cache

@@ -254,11 +254,12 @@ def batch(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler."),
     actual: bool = typer.Option(False, "--actual", help="Dispatch on the actual weather instead of the day-ahead forecast."),
     out: Path = typer.Option(Path("results/batch"), "--out", help="Batch folder (checkpoints, scenario files, batch.zarr)."),
-    settle_days: bool = typer.Option(False, "--settle", help="Not available for batches yet: use `microgrid settle` per day."),
+    settle_days: bool = typer.Option(False, "--settle", help="Settle every scenario day by day on its own ledger, OUT/ledgers/<scenario>.sqlite (resumable)."),
     perfect_foresight: bool = typer.Option(False, "--perfect-foresight", help="Also solve each month as one LP and report the cost of day-ahead myopia."),
     start: Optional[str] = typer.Option(None, "--start", help="First day (default: 1 January of --year)."),
     end: Optional[str] = typer.Option(None, "--end", help="Last day (default: 31 December of --year)."),
     engine: str = typer.Option("compiled", "--engine", help="compiled (one LP per scenario, re-solved) or pyomo (rebuilt daily)."),
+    lookahead_hours: int = typer.Option(0, "--lookahead-hours", help="Hours past midnight each day's LP also plans, not committed (0-168) [h]."),
 ) -> None:
     """Rolling day-ahead dispatch of a year for every scenario, resumable; results with a scenario dimension."""
     import json
@@ -266,13 +267,16 @@ def batch(
     from market.batch import BatchConfig, run_batch
     from market.batch.rolling import ENGINES
     from market.batch.scenarios import read_park_raw, read_scenarios
+    from market.batch.settle import read_figures
+    from market.settlement import split_rules
 
     try:
-        if settle_days:
-            raise EngineInputError("--settle: settling a batch is not implemented; run `microgrid settle --date D` per day")
+        if not 0 <= lookahead_hours <= 168:
+            raise EngineInputError(f"--lookahead-hours = {lookahead_hours}: expected 0 to 168 hours")
         if engine not in ENGINES:
             raise EngineInputError(f"--engine = {engine!r}: expected one of {list(ENGINES)}")
         raw, source = read_park_raw(park_file)
+        raw, rules = split_rules(raw, source)
         scenarios = read_scenarios(scenarios_file)
         first = _parse_date(start, "Asia/Seoul") if start else dt.date(year, 1, 1)
         last = _parse_date(end, "Asia/Seoul") if end else dt.date(year, 12, 31)
@@ -280,8 +284,10 @@ def batch(
             raise EngineInputError(f"--end = {last}: expected on or after {first}")
         config = BatchConfig(raw, source, scenarios, first, last, out, "actual" if actual else "day_ahead",
                              str(weather_file) if weather_file else None, workers, scheduler, engine=engine,
-                             progress=True)
+                             progress=True, settle=settle_days, settlement_rules=rules,
+                             lookahead_hours=lookahead_hours)
         store = run_batch(config)
+        settled = [read_figures(out, s.name) for s in scenarios] if settle_days and store is not None else []
         if perfect_foresight:
             from market.batch.foresight_run import foresight_report
 
@@ -295,6 +301,36 @@ def batch(
     except DispatchInfeasibleError as error:
         _fail(str(error), EXIT_INFEASIBLE)
     console.print(f"Batch of {len(scenarios)} scenario(s) {first}..{last} -> {store}")
+    if settled:
+        console.print(_settled_table(settled))
+
+
+def _settled_table(settled: list) -> Table:
+    """Annual figures of settled batch scenarios, one column per scenario."""
+    table = Table(title=f"Settled {settled[0].first_day}..{settled[0].last_day} (one ledger per scenario)")
+    table.add_column("figure")
+    table.add_column("unit")
+    for row in settled:
+        table.add_column(row.scenario, justify="right")
+    lines = [
+        ("Days settled (written this run)", "days", lambda r: f"{r.days_settled} ({r.days_written})"),
+        ("Basic-charge months / income quarters", "-", lambda r: f"{r.months_billed} / {r.quarters_paid}"),
+        ("KEPCO bill", "KRW", lambda r: f"{r.kepco_bill_krw:,}"),
+        ("  energy (adders, fund, VAT)", "KRW", lambda r: f"{r.kepco_energy_krw:,}"),
+        ("  basic charge (fund, VAT)", "KRW", lambda r: f"{r.kepco_basic_krw:,}"),
+        ("Grid import billed", "kWh", lambda r: f"{r.grid_import_kwh:,.0f}"),
+        ("Direct trades paid to sellers", "KRW", lambda r: f"{r.trade_krw:,}"),
+        ("Energy traded", "kWh", lambda r: f"{r.traded_kwh:,.0f}"),
+        ("Platform fees", "KRW", lambda r: f"{r.fees_krw:,}"),
+        ("Exports (SMP + REC)", "KRW", lambda r: f"{r.export_krw:,}"),
+        ("Sunlight fund inflow / paid out", "KRW", lambda r: f"{r.sunlight_fund_inflow_krw:,} / {r.sunlight_paid_krw:,}"),
+        ("Rounding remainders", "KRW", lambda r: f"{r.rounding_krw:,}"),
+        ("Settling time (last run)", "s", lambda r: f"{r.settle_seconds:,.1f}"),
+        ("Ledger", "", lambda r: r.ledger),
+    ]
+    for label, unit, cell in lines:
+        table.add_row(label, unit, *[cell(row) for row in settled])
+    return table
 
 
 @app.command()

@@ -156,13 +156,21 @@ def maximum_elevation_in_interval(index, latitude, longitude, altitude=0.0, *, i
         Solar elevation [deg].
     """
     interval = interval_length(index) if interval is None else pd.Timedelta(interval)
-    edges = [pd.DatetimeIndex(index + interval * fraction) for fraction in (0.0, 0.5, 1.0)]
-    elevations = [
-        pvlib.solarposition.get_solarposition(
-            times, latitude, longitude, altitude=altitude)["elevation"].to_numpy()
-        for times in edges
-    ]
-    return np.max(np.vstack(elevations), axis=0)
+    middles = pvlib.solarposition.get_solarposition(
+        pd.DatetimeIndex(index + interval * 0.5), latitude, longitude, altitude=altitude)["elevation"].to_numpy()
+    contiguous = len(index) > 0 and bool((np.diff(pd.DatetimeIndex(index).asi8) == interval.value).all())
+    if not contiguous:  # e.g. a weather file being checked for order: every edge computed
+        edges = [pd.DatetimeIndex(index + interval * fraction) for fraction in (0.0, 1.0)]
+        ends = [pvlib.solarposition.get_solarposition(times, latitude, longitude, altitude=altitude)["elevation"]
+                .to_numpy() for times in edges]
+        return np.max(np.vstack([ends[0], middles, ends[1]]), axis=0)
+    # Contiguous intervals: an interval's end is the next one's start, so one call covers
+    # every start and the last end (solar position is computed per timestamp).
+    starts = pd.DatetimeIndex(index).append(pd.DatetimeIndex([index[-1] + interval]))
+    at_starts = pvlib.solarposition.get_solarposition(
+        starts, latitude, longitude, altitude=altitude)["elevation"].to_numpy()
+    at_middles = middles
+    return np.max(np.vstack([at_starts[:-1], at_middles, at_starts[1:]]), axis=0)
 
 
 def decompose_ghi(ghi, solar_zenith, times):

@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import netCDF4
 import numpy as np
 import xarray as xr
 
 from market.batch.engine import Basis
-from market.dispatch.io import write_dataset_atomic
+from market.dispatch.io import atomic_path, write_dataset_atomic
+from market.dispatch.results import WindowResult, assemble
 
 CHUNK = re.compile(r"days-(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})\.nc")
 
@@ -96,13 +99,12 @@ def resume_point(out: Path, scenario: str, start: dt.date) -> Resume:
     return Resume(chain[-1][1] + dt.timedelta(days=1), soc, basis, [path for _, _, path in chain])
 
 
-def write_chunk(out: Path, scenario: str, days: list[xr.Dataset], objectives: list[float],
+def write_chunk(out: Path, scenario: str, days: list[WindowResult], objectives: list[float],
                 basis: Basis | None) -> Path:
-    """Concatenate finished days and write them as one chunk, atomically."""
+    """Join finished days into one Dataset (:func:`assemble`) and write it as one chunk, atomically."""
     first, last = days[0].attrs["date"], days[-1].attrs["date"]
     binding = [day.attrs.get("binding_limits", "[]") for day in days]
-    chunk = xr.concat(days, dim="time", data_vars="minimal", coords="minimal", compat="override",
-                      combine_attrs="drop_conflicts")
+    chunk = assemble(days)
     chunk["day_objective"] = (("day",), np.asarray(objectives, dtype=float),
                               {"units": "KRW", "long_name": "optimal objective of each day's LP"})
     chunk = chunk.assign_coords(day=[day.attrs["date"] for day in days])
@@ -114,16 +116,133 @@ def write_chunk(out: Path, scenario: str, days: list[xr.Dataset], objectives: li
     return write_dataset_atomic(chunk, chunk_dir(out, scenario) / f"days-{first}_{last}.nc")
 
 
-def read_chunks(paths: list[Path]) -> xr.Dataset:
-    """The chunks as one lazily loaded Dataset (dask), without the solver state."""
-    opened = xr.open_mfdataset([str(p) for p in paths], engine="netcdf4", combine="nested",
-                               concat_dim=["time"], data_vars="minimal", coords="minimal", compat="override",
-                               combine_attrs="drop_conflicts", chunks={}, join="outer",
-                               drop_variables=["basis_col", "basis_row", "day_objective", "day"])
-    pieces = []
+#: Variables of a chunk that only the next chunk needs (the solver's state).
+SOLVER_STATE = ("basis_col", "basis_row")
+#: Target size of one storage block of a scenario file's largest variable [bytes].
+BLOCK_BYTES = 2 * 2**20
+#: HDF5 chunk cache per variable while scenario files are read to be combined [bytes]. Reads are
+#: aligned with the storage blocks, so a cache buys nothing; netCDF-C's default (64 MiB per
+#: variable) kept most of a file in memory until it was closed, which grew with the number of days.
+READ_CACHE_BYTES = 2**20
+
+
+@contextmanager
+def bounded_chunk_cache():
+    """Open NetCDF files inside this block with a :data:`READ_CACHE_BYTES` cache per variable."""
+    previous = netCDF4.get_chunk_cache()
+    netCDF4.set_chunk_cache(READ_CACHE_BYTES, previous[1], previous[2])
+    try:
+        yield
+    finally:
+        netCDF4.set_chunk_cache(*previous)
+
+
+def time_block_steps(dataset: xr.Dataset) -> int:
+    """Steps per storage block along ``time``: whole days, 1 to 31, the largest variable's block near
+    :data:`BLOCK_BYTES` (the demo park: 29 days; a 300-tenant park: 1 day)."""
+    steps = max(dataset.sizes.get("time", 1), 1)
+    per_step = max((variable.nbytes // steps for variable in dataset.data_vars.values() if "time" in variable.dims),
+                   default=1)
+    steps_per_day = max(int(round(24 / float(dataset.attrs.get("step_hours", 1.0)))), 1)
+    return int(min(31, max(1, BLOCK_BYTES // max(per_step, 1) // steps_per_day))) * steps_per_day
+
+
+def stored_time_block(path: Path) -> tuple[int, int]:
+    """A scenario file's storage block along ``time`` [steps] and its largest variable's bytes per step."""
+    block, per_step = None, 1
+    with netCDF4.Dataset(path) as stored:
+        for variable in stored.variables.values():
+            if variable.dimensions[:1] != ("time",) or variable.dtype == str:
+                continue
+            per_step = max(per_step, int(np.prod(variable.shape[1:], dtype=np.int64)) * variable.dtype.itemsize)
+            if block is None and variable.chunking() != "contiguous":
+                block = int(variable.chunking()[0])
+        return (block or len(stored.dimensions["time"])), per_step
+
+
+#: Attributes of one chunk or day that do not describe a scenario's span.
+PER_CHUNK_ATTRS = ("date", "objective_krw", "window_steps")
+#: Dimensions the scenario file grows along, chunk after chunk.
+GROWING = ("time", "day")
+
+
+def _common_attrs(paths: list[Path]) -> dict:
+    """Attributes equal in every chunk (others, like each chunk's date, are dropped)."""
+    common = None
     for path in paths:
-        with xr.open_dataset(path, engine="netcdf4") as chunk:
-            pieces.append(chunk[["day_objective"]].load())
-    day_objective = xr.concat(pieces, dim="day")
-    opened["day_objective"] = day_objective["day_objective"]
-    return opened
+        with netCDF4.Dataset(path) as chunk:
+            found = {name: chunk.getncattr(name) for name in chunk.ncattrs()}
+        if common is None:
+            common = found
+        else:
+            common = {name: value for name, value in common.items()
+                      if name in found and np.array_equal(np.asarray(found[name]), np.asarray(value))}
+    return common or {}
+
+
+def join_chunks(paths: list[Path], target: Path, *, attrs: dict, variables: dict) -> Path:
+    """Write a scenario's file from its checkpoint chunks, one chunk in memory at a time, atomically.
+
+    The first chunk is written by xarray with ``time`` and ``day`` unlimited;
+    every later chunk is appended with netCDF4 as stored (raw values, no
+    decoding), except ``time``, which is re-encoded in the file's units.
+    Opening all chunks at once (``open_mfdataset``) cost about 2 MB of
+    HDF5 memory per chunk and grew with the number of days; and no dask is
+    involved, so inside a Dask worker no chunk write can be shipped to
+    another worker's process (seen before: segfaults in HDF5).
+
+    Parameters
+    ----------
+    paths : list of Path
+        The chunks, in order.
+    target : Path
+    attrs : dict
+        Added to the attributes common to all chunks.
+    variables : dict
+        Extra variables without ``time`` (name -> (dims, values, attrs)).
+    """
+    target = Path(target)
+    with atomic_path(target) as temporary:
+        with xr.open_dataset(paths[0], engine="netcdf4", decode_timedelta=False) as opened:
+            first = opened.drop_vars([name for name in SOLVER_STATE if name in opened.variables]).load()
+        common = {name: value for name, value in _common_attrs(paths).items() if name not in PER_CHUNK_ATTRS}
+        first.attrs = {**common, **attrs}
+        for name, value in variables.items():
+            first[name] = value
+        block = time_block_steps(first)
+        blocks = {"time": block, "day": max(1, block * int(first.sizes.get("day", 1)) // max(first.sizes["time"], 1))}
+        for variable in first.variables.values():
+            variable.encoding.pop("unlimited_dims", None)
+            if variable.dims and variable.dims[0] in GROWING:
+                variable.encoding["chunksizes"] = (blocks[variable.dims[0]], *variable.shape[1:])
+                variable.encoding.pop("contiguous", None)
+        first.to_netcdf(temporary, engine="netcdf4", unlimited_dims=list(GROWING))
+        with netCDF4.Dataset(temporary, "a") as joined:
+            joined.set_auto_maskandscale(False)
+            for variable in joined.variables.values():
+                # Two blocks per variable: an append completes the block it starts, then evicts it.
+                if variable.dimensions[:1] in (("time",), ("day",)) and variable.dtype != str:
+                    block_bytes = int(np.prod(variable.chunking())) * variable.dtype.itemsize
+                    variable.set_var_chunk_cache(size=2 * block_bytes, nelems=17, preemption=1.0)
+            time_units = joined["time"].getncattr("units")
+            time_calendar = joined["time"].getncattr("calendar") if "calendar" in joined["time"].ncattrs() \
+                else "standard"
+            for path in paths[1:]:
+                with netCDF4.Dataset(path) as chunk:
+                    chunk.set_auto_maskandscale(False)
+                    offsets = {dim: len(joined.dimensions[dim]) for dim in GROWING}
+                    for name, variable in joined.variables.items():
+                        growing = bool(variable.dimensions) and variable.dimensions[0] in GROWING
+                        if not growing or name not in chunk.variables:
+                            continue
+                        values = chunk[name][:]
+                        if name == "time":
+                            source = chunk["time"]
+                            calendar = source.getncattr("calendar") if "calendar" in source.ncattrs() else "standard"
+                            stamps = netCDF4.num2date(values, source.getncattr("units"), calendar,
+                                                      only_use_cftime_datetimes=False,
+                                                      only_use_python_datetimes=True)
+                            values = netCDF4.date2num(stamps, time_units, time_calendar).astype(variable.dtype)
+                        start = offsets[variable.dimensions[0]]
+                        variable[start:start + len(values)] = values
+    return target

@@ -15,9 +15,13 @@ column bounds and row bounds in a persistent ``highspy.Highs``: a buyer that
 may not trade in a step gets an upper bound of 0 on ``bought``, a step out
 of the demand-charge hours frees its ``peak_definition`` row. The feasible
 set and the objective are therefore those of ``run_dispatch`` for that day
-(tested on several days: same optimal objective). The solution is loaded back
-into the Pyomo variables and read by the same ``build_dataset``, so the day's
-Dataset follows the README contract.
+(tested on several days: same optimal objective). The solution is read from
+HiGHS' vectors by the column and row positions found at compile time
+(:meth:`CompiledDayEngine.solution_arrays`, tested equal to reading the
+Pyomo model) and labelled by the same ``window_result`` as ``run_dispatch``,
+so the day follows the README's Dataset contract. A rolling batch keeps the
+days as arrays and builds one Dataset per checkpoint chunk (``assemble``):
+per-day xarray objects were a third of a year's wall time.
 
 Warm start and determinism: each day starts from the optimal basis of the
 day before (HiGHS' simplex then needs few iterations). The solver is cleared
@@ -39,7 +43,16 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from market.dispatch.components.ownership import owner_row, storage_owners
 from market.dispatch.inputs import DispatchData, DispatchInputs, build_dispatch_data
 from market.dispatch.model import create_model
-from market.dispatch.results import DispatchResult, build_dataset
+from market.dispatch.results import (
+    DUAL_COMPONENTS,
+    PRIMAL_COMPONENTS,
+    DispatchResult,
+    SolutionArrays,
+    WindowResult,
+    assemble,
+    component_shape,
+    window_result,
+)
 from market.dispatch.run import run_dispatch
 from market.dispatch.solve import HIGHS_OPTIONS, SolveOutcome, _highs_lp, _solver_name
 from microgrid.park import Park
@@ -150,6 +163,22 @@ class CompiledDayEngine:
         specs = park.assets_of_role("storage")
         self.cyclic = np.array([spec.terminal_soc_rule == "cyclic" for spec in specs], dtype=bool)
         self.owner_entries = self._owner_entries()
+        self.primal_positions = {name: _positions(getattr(model, variable), col_of, component_shape(data, entities))
+                                 for name, (variable, entities) in PRIMAL_COMPONENTS.items()}
+        self.dual_positions = {}
+        rows_of_constraint: dict[int, list[int]] = {}
+        for row, (constraint, _multiplier) in enumerate(self.rows):
+            rows_of_constraint.setdefault(id(constraint), []).append(row)
+        for name, (constraint_name, entities) in DUAL_COMPONENTS.items():
+            shape = component_shape(data, entities)
+            targets, rows = [], []
+            for index, item in getattr(model, constraint_name).items():
+                flat = np.ravel_multi_index((index[1], index[0]) if isinstance(index, tuple) else (index,), shape)
+                for row in rows_of_constraint.get(id(item), []):
+                    targets.append(flat)
+                    rows.append(row)
+            self.dual_positions[name] = (shape, np.array(targets, dtype=np.int64), np.array(rows, dtype=np.int64))
+        self.last_build_seconds = self.last_solve_seconds = self.last_highs_seconds = 0.0
         self._check_conventions(template)
         self._basis: Basis | None = None
         self._highs_basis = None
@@ -248,8 +277,19 @@ class CompiledDayEngine:
 
     def solve(self, inputs: DispatchInputs) -> DispatchResult:
         """Dispatch one window; falls back to :func:`run_dispatch` (and its diagnosis) if not optimal."""
+        window = self.solve_window(inputs)
+        return DispatchResult(dataset=assemble([window]), binding_limits=window.binding_limits,
+                              build_seconds=self.last_build_seconds, solve_seconds=self.last_solve_seconds,
+                              highs_seconds=self.last_highs_seconds, window=window)
+
+    def solve_window(self, inputs: DispatchInputs) -> WindowResult:
+        """Dispatch one window and return it as labelled arrays (no Dataset: see :func:`assemble`)."""
         started = clock.perf_counter()
-        data = build_dispatch_data(self.park, inputs, self.rule)
+        return self.solve_data(build_dispatch_data(self.park, inputs, self.rule), started=started)
+
+    def solve_data(self, data: DispatchData, *, started: float | None = None) -> WindowResult:
+        """Dispatch one window given as :class:`DispatchData` (e.g. a day cut out of a year's data)."""
+        started = clock.perf_counter() if started is None else started
         cost, lower, upper, row_lower, row_upper = self._vectors(data)
         highs = self.highs
         # The whole LP is passed again each day (a few ms): the storage owners'
@@ -272,28 +312,56 @@ class CompiledDayEngine:
             self._highs_basis = basis
         if self._highs_basis is not None:
             highs.setBasis(self._highs_basis)
-        build_seconds = clock.perf_counter() - started
+        self.last_build_seconds = clock.perf_counter() - started
         highs.run()
         status = highs.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             self.set_basis(None)
-            return run_dispatch(self.park, inputs, pricing_rule=self.rule)
+            fallback = run_dispatch(self.park, _inputs_of(data), pricing_rule=self.rule)
+            self.last_solve_seconds, self.last_highs_seconds = fallback.solve_seconds, fallback.highs_seconds
+            return fallback.window
         solution = highs.getSolution()
-        for variable, value in zip(self.columns, solution.col_value):
-            variable.set_value(value, skip_validation=True)
-        duals: dict = {}
-        for (constraint, _multiplier), dual in zip(self.rows, solution.row_dual):
-            duals[constraint] = duals.get(constraint, 0.0) + dual
         # Keep HiGHS' own basis object for the next day; plain arrays are made
         # only when a checkpoint asks for them (``basis``).
         self._highs_basis = highs.getBasis()
         self._basis = None
+        self.last_solve_seconds = clock.perf_counter() - started - self.last_build_seconds
+        self.last_highs_seconds = float(highs.getRunTime())
         outcome = SolveOutcome(
             optimal=True, status=highs.modelStatusToString(status),
-            objective_krw=float(highs.getInfo().objective_function_value), duals=duals,
-            wall_seconds=clock.perf_counter() - started - build_seconds,
-            highs_seconds=float(highs.getRunTime()), solver=self.solver + " (compiled once, re-solved)",
+            objective_krw=float(highs.getInfo().objective_function_value), duals={},
+            wall_seconds=self.last_solve_seconds, highs_seconds=self.last_highs_seconds,
+            solver=self.solver + " (compiled once, re-solved)",
         )
-        dataset, binding = build_dataset(self.model, data, outcome, self.rule)
-        return DispatchResult(dataset=dataset, binding_limits=binding, build_seconds=build_seconds,
-                              solve_seconds=outcome.wall_seconds, highs_seconds=outcome.highs_seconds)
+        arrays = self.solution_arrays(np.asarray(solution.col_value), np.asarray(solution.row_dual))
+        return window_result(arrays, data, outcome, self.rule)
+
+    def solution_arrays(self, col_value: np.ndarray, row_dual: np.ndarray) -> SolutionArrays:
+        """The solver's vectors as :class:`SolutionArrays`, by the positions found at compile time.
+
+        A variable absent from the LP reads 0 and a constraint's dual is the
+        sum of its rows' duals, as :func:`market.dispatch.results.read_solution`
+        reads them from the Pyomo model.
+        """
+        padded = np.append(col_value, 0.0)  # position -1 (absent) reads the appended 0
+        primal = {name: padded[positions] for name, positions in self.primal_positions.items()}
+        duals = {}
+        for name, (shape, targets, rows) in self.dual_positions.items():
+            flat = np.zeros(int(np.prod(shape)))
+            np.add.at(flat, targets, row_dual[rows])
+            duals[name] = flat.reshape(shape)
+        return SolutionArrays(**primal, **duals)
+
+
+def _inputs_of(data: DispatchData) -> DispatchInputs:
+    """The inputs a window's data came from (for :func:`run_dispatch` and its diagnosis)."""
+    import xarray as xr
+
+    return DispatchInputs(
+        time=data.time,
+        available_generation=xr.DataArray(data.available_kwh, coords={"time": data.time, "asset": data.generators},
+                                          dims=("time", "asset")),
+        load=xr.DataArray(data.load_kwh, coords={"time": data.time, "participant": data.participants},
+                          dims=("time", "participant")),
+        initial_soc_kwh=dict(zip(data.storages, data.initial_soc_kwh.tolist())),
+    )

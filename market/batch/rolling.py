@@ -1,15 +1,27 @@
 """One scenario's span of days, dispatched day by day with the batteries' SOC carried.
 
 Each day is a day-ahead dispatch (24 hourly steps) whose initial state of
-charge is the previous day's last ``soc``. No look-ahead beyond the day is
-modelled: the batteries' terminal rule (``cyclic`` in the demo park) keeps a
-day from emptying them for tomorrow, which is what the operator's day-ahead
-plan does too; the cost of that myopia is measured against perfect
+charge is the previous day's last ``soc``.
+
+Look-ahead (``lookahead_hours``, default 0): each day's LP may extend past
+midnight by that many hours of the forecast; only the day itself is
+committed (kept, settled, and its end-of-day SOC carried), the look-ahead
+hours are re-planned the next day, as a receding horizon. The batteries'
+terminal rule (``cyclic`` in the demo park) then applies at the end of the
+look-ahead instead of at midnight, so a day may end with the battery fuller
+or emptier when tomorrow's forecast is worth it. With no look-ahead the
+terminal rule keeps a day from emptying the battery for tomorrow, which is
+what the operator's day-ahead plan does. The look-ahead uses the same
+forecast realisation (a 2-day-ahead forecast would be less accurate), the
+demand charge and the storage owners' no-worse-than-grid row cover the
+whole window. The cost of the remaining myopia is measured against perfect
 foresight (:mod:`market.batch.foresight`).
 
 The forecasts of the whole span are computed once (``forecast_park`` over
 the span: the day-ahead error is one seeded realisation for the span, not
-one per day as ``microgrid dispatch`` draws). Days run through
+one per day as ``microgrid dispatch`` draws), and, for the compiled engine,
+so are the span's tariffs and prices (:func:`build_dispatch_data` once, then
+:func:`sub_window` per day). Days run through
 :class:`market.batch.engine.CompiledDayEngine` (``engine="compiled"``,
 default) or :func:`market.dispatch.run_dispatch` (``engine="pyomo"``,
 rebuilding the model every day). Finished days are checkpointed in chunks
@@ -22,17 +34,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time as clock
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import dask
+import numpy as np
 import pandas as pd
 
-from market.batch.checkpoint import read_chunks, resume_point, scenario_path, write_chunk
+from market.batch.checkpoint import join_chunks, resume_point, scenario_path, write_chunk
 from market.batch.engine import CompiledDayEngine, UnsupportedModel
 from market.batch.scenarios import Scenario, apply_overrides
-from market.dispatch.inputs import DispatchInputs
-from market.dispatch.io import write_dataset_atomic
+from market.dispatch.inputs import DispatchInputs, build_dispatch_data, sub_window
 from market.dispatch.run import run_dispatch
 
 ENGINES = ("compiled", "pyomo")
@@ -61,6 +73,8 @@ class ScenarioJob:
         ``compiled`` or ``pyomo``.
     stop_after_days : int or None
         Stop (as if killed) after this many days of this run; for tests.
+    lookahead_hours : int
+        Hours past midnight each day's LP also plans (not committed) [h]; 0: none.
     """
 
     park_raw: dict
@@ -74,6 +88,7 @@ class ScenarioJob:
     checkpoint_days: int = 30
     engine: str = "compiled"
     stop_after_days: int | None = None
+    lookahead_hours: int = 0
     extra_attrs: dict = field(default_factory=dict)
 
 
@@ -89,14 +104,29 @@ def day_windows(forecast, start: dt.date, end: dt.date):
                                   load=sliced["load"])
 
 
-def run_scenario(job: ScenarioJob) -> str:
+def inputs_for_steps(forecast, steps: slice, initial_soc_kwh: dict[str, float]) -> DispatchInputs:
+    """The forecast's steps ``steps`` as one dispatch window starting from ``initial_soc_kwh``."""
+    sliced = forecast.isel(time=steps)
+    return DispatchInputs(time=pd.DatetimeIndex(sliced.indexes["time"]),
+                          available_generation=sliced["available_generation"], load=sliced["load"],
+                          initial_soc_kwh=dict(initial_soc_kwh))
+
+
+def day_steps(time: pd.DatetimeIndex) -> dict[dt.date, slice]:
+    """Day -> the slice of ``time``'s steps that fall on that (local) day."""
+    dates = time.date
+    starts = np.flatnonzero(np.r_[True, dates[1:] != dates[:-1]])
+    ends = np.r_[starts[1:], len(dates)]
+    return {dates[first]: slice(int(first), int(last)) for first, last in zip(starts, ends)}
+
+
+def run_scenario(job: ScenarioJob, *, on_day: Callable[[int], None] | None = None) -> str:
     """Dispatch every day of the job's span; return the scenario file's path.
 
     Already finished: returns at once. Partly finished: continues after the
-    last checkpoint chunk.
+    last checkpoint chunk. ``on_day`` is called with the number of days of
+    the span done so far (resumed days included), for progress bars.
     """
-    from dataclasses import replace
-
     from microgrid.forecast import forecast_park
 
     final = scenario_path(job.out, job.scenario.name)
@@ -106,55 +136,53 @@ def run_scenario(job: ScenarioJob) -> str:
     resume = resume_point(job.out, job.scenario.name, job.start)
     chunks = list(resume.chunks)
     if resume.next_day <= job.end:
-        forecast = forecast_park(park, job.start, job.end, kind=job.kind, weather_file=job.weather_file)
+        beyond = dt.timedelta(days=-(-job.lookahead_hours // 24))  # forecast the look-ahead past the end too
+        forecast = forecast_park(park, job.start, job.end + beyond, kind=job.kind, weather_file=job.weather_file)
+        time = pd.DatetimeIndex(forecast.indexes["time"])
+        days = day_steps(time)
+        lookahead_steps = int(round(job.lookahead_hours / ((time[1] - time[0]) / pd.Timedelta(hours=1))))
+        span = None  # the span's DispatchData, built once for the compiled engine; days are slices of it
         soc, basis = dict(resume.soc_kwh), resume.basis
         engine, fallback = None, False
         pending, objectives, solved = [], [], 0
-        for day, inputs in day_windows(forecast, job.start, job.end):
-            if day < resume.next_day:
-                continue
+        for offset in range((job.end - resume.next_day).days + 1):
+            day = resume.next_day + dt.timedelta(days=offset)
             if job.stop_after_days is not None and solved >= job.stop_after_days:
                 return ""
-            inputs = replace(inputs, initial_soc_kwh=soc)
+            committed = days[day]
+            steps = slice(committed.start, min(committed.stop + lookahead_steps, len(time)))
             if job.engine == "compiled" and engine is None and not fallback:
                 try:
-                    engine = CompiledDayEngine(park, inputs)
+                    engine = CompiledDayEngine(park, inputs_for_steps(forecast, steps, soc))
                     engine.set_basis(basis)
+                    span = build_dispatch_data(park, inputs_for_steps(forecast, slice(None), {}), engine.rule)
                 except UnsupportedModel:
                     fallback = True  # the model changed under us: rebuild per day, same results
-            if engine is not None:
-                result = engine.solve(inputs)
-            else:
-                result = run_dispatch(park, inputs)
-            dataset = result.dataset
-            soc = {str(s): float(dataset["soc"].sel(storage=s).values[-1]) for s in dataset["storage"].values}
-            pending.append(dataset)
-            objectives.append(dataset.attrs["objective_krw"])
+            if engine is not None and steps.stop - steps.start == engine.steps:
+                window = engine.solve_data(sub_window(span, steps, soc))
+            else:  # the Pyomo path, or a window of another length (a DST day, the end of the forecast)
+                window = run_dispatch(park, inputs_for_steps(forecast, steps, soc)).window
+            window = window.head(committed.stop - committed.start)
+            soc = window.last_soc_kwh()
+            pending.append(window)
+            objectives.append(window.attrs["objective_krw"])
             solved += 1
+            if on_day is not None:
+                on_day((day - job.start).days + 1)
             if len(pending) >= job.checkpoint_days or day == job.end:
                 if engine is not None:
                     basis = engine.basis  # arrays made only here, once per checkpoint
                 chunks.append(write_chunk(job.out, job.scenario.name, pending, objectives, basis))
                 pending, objectives = [], []
-    combined = read_chunks(chunks)
-    combined.attrs.update({
+    specs = park.assets_of_role("storage")
+    join_chunks(chunks, final, attrs={
         "scenario": job.scenario.name, "scenario_overrides": repr(job.scenario.overrides),
         "start": job.start.isoformat(), "end": job.end.isoformat(), "forecast_kind": job.kind,
         "engine": job.engine, "soc_carried": "initial_soc_kwh of each day = last soc of the day before",
+        "lookahead_hours": job.lookahead_hours,
         "pricing_rule": park.market.pricing_rule, **job.extra_attrs,
-    })
-    specs = park.assets_of_role("storage")
-    combined["storage_capacity_kwh"] = (("storage",), [spec.energy_capacity_kwh for spec in specs],
-                                        {"units": "kWh", "long_name": "nameplate energy capacity"})
-    combined.attrs.pop("date", None)
-    combined.attrs.pop("objective_krw", None)
-    # The checkpoint chunks are opened lazily with dask. Inside a Dask worker a
-    # plain compute would ship the chunk writes to *other* workers, whose
-    # processes do not hold this file open (seen: segfaults in HDF5). The
-    # synchronous scheduler streams the chunks into the file from this process.
-    with dask.config.set(scheduler="synchronous"):
-        write_dataset_atomic(combined, final)
-    combined.close()
+    }, variables={"storage_capacity_kwh": (("storage",), [spec.energy_capacity_kwh for spec in specs],
+                                           {"units": "kWh", "long_name": "nameplate energy capacity"})})
     return str(final)
 
 

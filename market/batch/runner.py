@@ -13,6 +13,11 @@ any running scheduler (``scheduler="tcp://host:8786"``) through the same
 where they write checkpoints and the scenario files. The driver follows
 progress by counting checkpointed days and shows a rich progress bar.
 
+With ``settle=True`` each scenario's task settles the scenario file on the
+scenario's own ledger right after writing it
+(:func:`market.batch.settle.scenario_task`), so the scenarios of a sweep are
+settled in parallel too; the progress bar then also counts settled days.
+
 Outputs in the batch folder: ``scenarios/<name>.nc`` per scenario and
 ``batch.zarr`` (or ``batch.nc``): every scenario's span on one ``scenario``
 dimension, written from the scenario files chunk by chunk (dask), never
@@ -27,17 +32,38 @@ import shutil
 import time as clock
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dask
 import pandas as pd
 import xarray as xr
 
-from market.batch.checkpoint import days_done, scenario_path
+from market.batch.checkpoint import bounded_chunk_cache, days_done, scenario_path, stored_time_block
 from market.batch.rolling import ScenarioJob, run_scenario
 from market.batch.scenarios import Scenario
 
-#: Time chunk of the combined store [steps]: one month of hours.
-TIME_CHUNK = 744
+if TYPE_CHECKING:
+    from market.settlement.config import SettlementRules
+
+#: Target size of one chunk of the combined store's largest variable [bytes].
+COMBINE_CHUNK_BYTES = 8 * 2**20
+#: Park-file tables that only settlement reads (taken out before the park is validated).
+SETTLEMENT_TABLES = ("income", "settlement")
+
+
+def scenario_task(job: ScenarioJob, settle: bool = False, rules: SettlementRules | None = None,
+                  on_day=None, on_settled=None) -> str:
+    """A scenario's task: :func:`run_scenario`, or with settlement :func:`market.batch.settle.scenario_task`.
+
+    The ledger's libraries (SQLAlchemy, Alembic: about 40 MB per process) are
+    imported only by a task that settles or whose park file has settlement tables.
+    ``on_day`` / ``on_settled`` report progress (in-process runs).
+    """
+    if not settle and not any(table in job.park_raw for table in SETTLEMENT_TABLES):
+        return run_scenario(job, on_day=on_day)
+    from market.batch.settle import scenario_task as settling_task
+
+    return settling_task(job, settle, rules, on_day=on_day, on_settled=on_settled)
 
 
 @dataclass
@@ -65,6 +91,17 @@ class BatchConfig:
         ``zarr`` or ``netcdf``.
     progress : bool
         Show a rich progress bar.
+    stop_after_days : int or None
+        Stop each scenario (as if killed) after this many days; for tests.
+    settle : bool
+        Settle every finished scenario on its own ledger,
+        ``<out>/ledgers/<scenario>.sqlite`` (:mod:`market.batch.settle`).
+    settlement_rules : SettlementRules or None
+        Rules for ``settle``; default: the park file's ``[income]`` and
+        ``[settlement]`` tables in ``park_raw`` over the data-file defaults.
+    lookahead_hours : int
+        Hours past midnight each day's LP also plans, not committed [h]
+        (:mod:`market.batch.rolling`); 0: none.
     """
 
     park_raw: dict
@@ -82,11 +119,14 @@ class BatchConfig:
     output_format: str = "zarr"
     progress: bool = False
     stop_after_days: int | None = None
+    settle: bool = False
+    settlement_rules: SettlementRules | None = None
+    lookahead_hours: int = 0
 
     def jobs(self) -> list[ScenarioJob]:
         return [ScenarioJob(self.park_raw, self.park_source, scenario, self.start, self.end, Path(self.out),
                             self.kind, self.weather_file, self.checkpoint_days, self.engine,
-                            self.stop_after_days) for scenario in self.scenarios]
+                            self.stop_after_days, self.lookahead_hours) for scenario in self.scenarios]
 
 
 def _client(config: BatchConfig):
@@ -106,18 +146,51 @@ def _follow(config: BatchConfig, futures) -> None:
     if not config.progress:
         wait(futures)
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
-
     days = (config.end - config.start).days + 1
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), TimeRemainingColumn()) as bar:
+    with _progress_bar() as bar:
         task = bar.add_task(f"{len(config.scenarios)} scenario(s) x {days} days", total=days * len(futures))
+        settling = None
+        if config.settle:
+            from market.batch.settle import ledger_path, settled_day_count
+
+            settling = bar.add_task("settled days", total=days * len(futures))
         while not all(future.done() for future in futures):
             done = sum(days if scenario_path(config.out, s.name).is_file() else
                        days_done(config.out, s.name, config.start) for s in config.scenarios)
             bar.update(task, completed=done)
+            if settling is not None:
+                bar.update(settling, completed=sum(settled_day_count(ledger_path(config.out, s.name))
+                                                   for s in config.scenarios))
             clock.sleep(0.5)
         bar.update(task, completed=days * len(futures))
+        if settling is not None:
+            bar.update(settling, completed=days * len(futures))
+
+
+def _progress_bar():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+
+    return Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TimeRemainingColumn())
+
+
+def _run_in_process(config: BatchConfig, jobs: list[ScenarioJob]) -> list[str]:
+    """The scenarios one after the other in this process, with a progress bar of days when asked."""
+    if not config.progress:
+        return [scenario_task(job, config.settle, config.settlement_rules) for job in jobs]
+    days = (config.end - config.start).days + 1
+    paths = []
+    with _progress_bar() as bar:
+        dispatched = bar.add_task(f"{len(jobs)} scenario(s) x {days} days", total=days * len(jobs))
+        settled = bar.add_task("settled days", total=days * len(jobs)) if config.settle else None
+        for position, job in enumerate(jobs):
+            base = position * days
+            paths.append(scenario_task(
+                job, config.settle, config.settlement_rules,
+                on_day=lambda done, base=base: bar.update(dispatched, completed=base + done),
+                on_settled=lambda done, _total, base=base: bar.update(settled, completed=base + done)))
+            bar.update(dispatched, completed=base + days)
+    return paths
 
 
 def run_batch(config: BatchConfig, *, client=None) -> Path | None:
@@ -128,7 +201,8 @@ def run_batch(config: BatchConfig, *, client=None) -> Path | None:
     config : BatchConfig
     client : distributed.Client, optional
         Reuse a client; otherwise one is made (and closed) from the config.
-        ``workers=0`` runs in this process without Dask (sequential).
+        ``workers=0``, or a single scenario without a scheduler address, runs
+        in this process without Dask (sequential).
 
     Returns
     -------
@@ -139,16 +213,20 @@ def run_batch(config: BatchConfig, *, client=None) -> Path | None:
     out.mkdir(parents=True, exist_ok=True)
     jobs = config.jobs()
     started = clock.perf_counter()
-    if client is None and config.workers == 0 and not config.scheduler:
-        paths = [run_scenario(job) for job in jobs]
+    # One scenario is one sequential task (its days are coupled by SOC): a local
+    # cluster could not speed it up and would cost its start-up, so it runs here.
+    in_process = config.workers == 0 or len(jobs) == 1
+    if client is None and in_process and not config.scheduler:
+        paths = _run_in_process(config, jobs)
     else:
         own = client is None
         cluster = None
         if own:
             client, cluster = _client(config)
         try:
-            futures = [client.submit(run_scenario, job, key=f"scenario-{job.scenario.name}-{clock.time_ns()}",
-                                     pure=False) for job in jobs]
+            futures = [client.submit(scenario_task, job, config.settle, config.settlement_rules,
+                                     key=f"scenario-{job.scenario.name}-{clock.time_ns()}", pure=False)
+                       for job in jobs]
             _follow(config, futures)
             paths = client.gather(futures)
         finally:
@@ -174,16 +252,17 @@ def combine(out: Path, names: list[str], output_format: str = "zarr") -> Path:
     Scenarios may differ in their storage or seller sets (a scenario without
     a battery): the union is taken and missing entries are NaN.
     """
-    opened = [xr.open_dataset(scenario_path(out, name), engine="netcdf4", chunks={"time": TIME_CHUNK})
-              for name in names]
+    block, per_step = stored_time_block(scenario_path(out, names[0]))
+    # Whole storage blocks per chunk (aligned reads: no block read twice), about COMBINE_CHUNK_BYTES:
+    # few large Zarr chunks write faster than many small ones, and the size does not grow with days.
+    chunk = block * max(1, COMBINE_CHUNK_BYTES // max(block * per_step, 1))
+    with bounded_chunk_cache():  # the files are opened here; the cache size is fixed at opening
+        opened = [xr.open_dataset(scenario_path(out, name), engine="netcdf4", chunks={"time": chunk})
+                  for name in names]
     attrs = {f"scenario_{name}": json.dumps(ds.attrs.get("scenario_overrides", "{}")) for name, ds in zip(names, opened)}
     stacked = xr.concat([ds.drop_vars([v for v in ds.coords if v not in ds.dims and v != "time"])
                          .expand_dims(scenario=[name]) for name, ds in zip(names, opened)],
                         dim="scenario", join="outer", combine_attrs="drop_conflicts", data_vars="all")
-    for ds in opened:
-        for coord in ("participant_feeder", "asset_owner", "storage_owner"):
-            if coord in ds.coords and coord not in stacked.coords:
-                pass
     stacked.attrs.update(attrs)
     stacked.attrs.pop("binding_limits", None)
     target = out / ("batch.zarr" if output_format == "zarr" else "batch.nc")

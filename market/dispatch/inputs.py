@@ -10,7 +10,7 @@ tariffs and rules, into the numeric arrays the Pyomo builders read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -114,6 +114,56 @@ def _aligned(array: xr.DataArray, dim: str, labels: list[str], what: str, time: 
     return values
 
 
+def _demand_charge_rate(park: Park, window_hours: float) -> np.ndarray:
+    """Each participant's basic charge weighted onto a window of ``window_hours`` [KRW/kW]."""
+    rate = np.empty(len(park.participants))
+    for position, participant in enumerate(park.participants):
+        tariff = load_tariff(participant.tariff)
+        rate[position] = (
+            tariff.basic_charge_krw_per_kw_month
+            * (1 + tariff.power_industry_fund_rate)
+            * park.market.demand_charge_weight
+            * (window_hours / 24.0)
+        )
+    return rate
+
+
+def _initial_soc(storages, given_kwh: dict[str, float]) -> np.ndarray:
+    """Each storage's SOC at the window's start [kWh], checked against its limits."""
+    initial_soc = []
+    for storage in storages:
+        given = given_kwh.get(storage.name)
+        low = storage.soc_min_fraction * storage.energy_capacity_kwh
+        high = storage.soc_max_fraction * storage.energy_capacity_kwh
+        value = storage.initial_soc_fraction * storage.energy_capacity_kwh if given is None else float(given)
+        if not low - 1e-6 <= value <= high + 1e-6:
+            raise EngineInputError(
+                f"initial_soc_kwh[{storage.name!r}] = {value}: expected within [{low}, {high}] kWh"
+            )
+        initial_soc.append(min(max(value, low), high))
+    return np.array(initial_soc, dtype=float)
+
+
+#: Fields of :class:`DispatchData` that run along time (first axis).
+TIME_FIELDS = ("time", "load_kwh", "available_kwh", "import_price", "export_price", "demand_charge_hours", "may_buy")
+
+
+def sub_window(data: DispatchData, steps: slice, initial_soc_kwh: dict[str, float]) -> DispatchData:
+    """The data of a sub-window of ``data`` (e.g. one day of a year), starting from ``initial_soc_kwh``.
+
+    Equal to :func:`build_dispatch_data` on the sub-window's inputs (tested),
+    without recomputing tariffs and prices: a rolling year builds the year's
+    data once and slices it per day.
+    """
+    sliced = {name: getattr(data, name)[steps] for name in TIME_FIELDS}
+    storages = data.park.assets_of_role("storage")
+    return replace(
+        data, **sliced,
+        demand_charge_krw_per_kw=_demand_charge_rate(data.park, len(sliced["time"]) * data.step_hours),
+        initial_soc_kwh=_initial_soc(storages, initial_soc_kwh),
+    )
+
+
 def build_dispatch_data(park: Park, inputs: DispatchInputs, pricing_rule: str | None = None) -> DispatchData:
     """Collect the numeric arrays of one window from the park and its profiles.
 
@@ -134,35 +184,17 @@ def build_dispatch_data(park: Park, inputs: DispatchInputs, pricing_rule: str | 
     fee = park.market.trade_fee_krw_per_kwh
     import_price = np.empty((len(time), len(participants)))
     demand_hours = np.empty((len(time), len(participants)), dtype=bool)
-    demand_rate = np.empty(len(participants))
     per_tariff: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for position, participant in enumerate(park.participants):
         tariff = load_tariff(participant.tariff)
         if tariff.name not in per_tariff:
             per_tariff[tariff.name] = (tariff.marginal_import_price(time), tariff.demand_charge_applies(time))
         import_price[:, position], demand_hours[:, position] = per_tariff[tariff.name]
-        demand_rate[position] = (
-            tariff.basic_charge_krw_per_kw_month
-            * (1 + tariff.power_industry_fund_rate)
-            * park.market.demand_charge_weight
-            * (len(time) * step_hours / 24.0)
-        )
     # A buyer gains from a trade only when its grid price less the fee is at
     # least the export price a seller could get instead; otherwise no price
     # leaves both sides better off than the grid, so the trade is not offered.
     may_buy = (import_price - fee) >= export_price[:, None]
 
-    initial_soc = []
-    for storage in storages:
-        given = inputs.initial_soc_kwh.get(storage.name)
-        low = storage.soc_min_fraction * storage.energy_capacity_kwh
-        high = storage.soc_max_fraction * storage.energy_capacity_kwh
-        value = storage.initial_soc_fraction * storage.energy_capacity_kwh if given is None else float(given)
-        if not low - 1e-6 <= value <= high + 1e-6:
-            raise EngineInputError(
-                f"initial_soc_kwh[{storage.name!r}] = {value}: expected within [{low}, {high}] kWh"
-            )
-        initial_soc.append(min(max(value, low), high))
     wear_default = park.market.battery_wear_cost_krw_per_kwh
     return DispatchData(
         park=park,
@@ -185,9 +217,9 @@ def build_dispatch_data(park: Park, inputs: DispatchInputs, pricing_rule: str | 
         import_price=import_price,
         export_price=export_price,
         demand_charge_hours=demand_hours,
-        demand_charge_krw_per_kw=demand_rate,
+        demand_charge_krw_per_kw=_demand_charge_rate(park, len(time) * step_hours),
         may_buy=may_buy,
-        initial_soc_kwh=np.array(initial_soc, dtype=float),
+        initial_soc_kwh=_initial_soc(storages, inputs.initial_soc_kwh),
         storage_wear_krw_per_kwh=np.array(
             [s.wear_cost_krw_per_kwh if s.wear_cost_krw_per_kwh is not None else wear_default for s in storages]
         ),

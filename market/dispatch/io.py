@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -33,14 +34,18 @@ def _to_file_form(dataset: xr.Dataset) -> xr.Dataset:
     return stored
 
 
-def write_dataset_atomic(dataset: xr.Dataset, path: str | Path) -> Path:
-    """Write ``dataset`` to NetCDF at ``path`` through a temporary file and a rename."""
+@contextmanager
+def atomic_path(path: str | Path):
+    """Yield a temporary path next to ``path``; on success it is renamed to ``path``, on error removed.
+
+    A reader never sees a half-written file: the rename is atomic on one file system.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
     try:
-        _to_file_form(dataset).to_netcdf(temporary, engine="netcdf4")
+        yield Path(temporary)
         # mkstemp creates the file 0600; give the result the permissions a plain write would have
         umask = os.umask(0)
         os.umask(umask)
@@ -49,7 +54,24 @@ def write_dataset_atomic(dataset: xr.Dataset, path: str | Path) -> Path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return path
+
+
+def write_dataset_atomic(dataset: xr.Dataset, path: str | Path) -> Path:
+    """Write ``dataset`` to NetCDF at ``path`` through a temporary file and a rename."""
+    with atomic_path(path) as temporary:
+        _to_file_form(dataset).to_netcdf(temporary, engine="netcdf4")
+    return Path(path)
+
+
+def from_file_form(dataset: xr.Dataset) -> xr.Dataset:
+    """A Dataset as stored (naive local time, booleans as int8) back in memory form (tz-aware, bool)."""
+    timezone = dataset.attrs.get("timezone")
+    if timezone:
+        dataset = dataset.assign_coords(time=pd.DatetimeIndex(dataset["time"].values).tz_localize(timezone))
+    for name, variable in dataset.data_vars.items():
+        if variable.attrs.get("flag") == "boolean stored as int8":
+            dataset[name] = variable.astype(bool)
+    return dataset
 
 
 def read_dispatch(path: str | Path) -> xr.Dataset:
@@ -59,10 +81,4 @@ def read_dispatch(path: str | Path) -> xr.Dataset:
         raise EngineInputError(f"dispatch file {str(path)!r} does not exist")
     with xr.open_dataset(path, engine="netcdf4") as opened:
         dataset = opened.load()
-    timezone = dataset.attrs.get("timezone")
-    if timezone:
-        dataset = dataset.assign_coords(time=pd.DatetimeIndex(dataset["time"].values).tz_localize(timezone))
-    for name, variable in dataset.data_vars.items():
-        if variable.attrs.get("flag") == "boolean stored as int8":
-            dataset[name] = variable.astype(bool)
-    return dataset
+    return from_file_form(dataset)

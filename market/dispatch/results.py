@@ -61,6 +61,8 @@ class DispatchResult:
     binding_limits : list of BindingLimit
     build_seconds, solve_seconds, highs_seconds : float
         Model build time, solve wall time, HiGHS' own time [s].
+    window : WindowResult or None
+        The same result as labelled arrays (joined cheaply with other windows by :func:`assemble`).
     """
 
     dataset: xr.Dataset
@@ -68,6 +70,7 @@ class DispatchResult:
     build_seconds: float = 0.0
     solve_seconds: float = 0.0
     highs_seconds: float = 0.0
+    window: WindowResult | None = None
 
 
 def _values(variable, shape: tuple[int, ...]) -> np.ndarray:
@@ -123,26 +126,136 @@ def _binding_limits(data: DispatchData, feeder_flow: np.ndarray, transformer_flo
     return found
 
 
+@dataclass(frozen=True)
+class SolutionArrays:
+    """A solved window's primal values and duals, time first, in model units.
+
+    Energies in kWh per step; duals in KRW/kWh. Read from the Pyomo model
+    (:func:`read_solution`) or straight from the solver's vectors
+    (:class:`market.batch.engine.CompiledDayEngine`); both give the same arrays.
+    """
+
+    generation_by_asset: np.ndarray
+    charge: np.ndarray
+    discharge: np.ndarray
+    soc: np.ndarray
+    grid_import: np.ndarray
+    grid_export: np.ndarray
+    sold: np.ndarray
+    bought: np.ndarray
+    feeder_flow: np.ndarray
+    transformer_flow: np.ndarray
+    pool_dual: np.ndarray
+    feeder_dual: np.ndarray
+    transformer_dual: np.ndarray
+
+
+#: Primal arrays of :class:`SolutionArrays`: (model variable, entity dimension or None).
+PRIMAL_COMPONENTS = {
+    "generation_by_asset": ("generation", "generators"), "charge": ("charge", "storages"),
+    "discharge": ("discharge", "storages"), "soc": ("soc", "storages"),
+    "grid_import": ("grid_import", "participants"), "grid_export": ("grid_export", "participants"),
+    "sold": ("sold", "participants"), "bought": ("bought", "participants"),
+    "feeder_flow": ("feeder_flow", "feeders"), "transformer_flow": ("transformer_flow", None),
+}
+#: Dual arrays of :class:`SolutionArrays`: (model constraint, entity dimension or None).
+DUAL_COMPONENTS = {
+    "pool_dual": ("pool_balance", None), "feeder_dual": ("feeder_definition", "feeders"),
+    "transformer_dual": ("transformer_definition", None),
+}
+
+
+def component_shape(data: DispatchData, entities: str | None) -> tuple[int, ...]:
+    """(steps,) or (steps, entities) for an entry of the component tables above."""
+    steps = len(data.time)
+    return (steps,) if entities is None else (steps, len(getattr(data, entities)))
+
+
+def read_solution(model: pyo.ConcreteModel, data: DispatchData, outcome: SolveOutcome) -> SolutionArrays:
+    """The solved Pyomo model's values and the outcome's duals as arrays."""
+    primal = {name: _values(getattr(model, variable), component_shape(data, entities))
+              for name, (variable, entities) in PRIMAL_COMPONENTS.items()}
+    duals = {name: _duals(getattr(model, constraint), outcome, component_shape(data, entities))
+             for name, (constraint, entities) in DUAL_COMPONENTS.items()}
+    return SolutionArrays(**primal, **duals)
+
+
+@dataclass
+class WindowResult:
+    """One solved window as labelled arrays, before they become a Dataset.
+
+    Attributes
+    ----------
+    variables : dict
+        Name -> (dims, array, attrs), as ``xarray.Dataset(data_vars=...)`` takes them.
+    coords : dict
+        Name -> values or (dims, values).
+    attrs : dict
+        The window's attributes (date, objective, binding limits, ...).
+    binding_limits : list of BindingLimit
+    """
+
+    variables: dict
+    coords: dict
+    attrs: dict
+    binding_limits: list
+
+    def head(self, steps: int) -> WindowResult:
+        """The window's first ``steps`` steps: what a look-ahead window commits.
+
+        Time-dependent arrays are cut; binding limits after the cut are
+        dropped; ``objective_krw`` stays that of the whole window's LP and
+        ``window_steps`` records the window's length.
+        """
+        length = len(self.coords["time"])
+        if steps >= length:
+            return self
+
+        def cut(entry):
+            if isinstance(entry, tuple) and entry[0] and entry[0][0] == "time":
+                dims, values, *rest = entry
+                return (dims, values[:steps], *rest)
+            return entry
+
+        coords = {name: cut(entry) for name, entry in self.coords.items()}
+        coords["time"] = self.coords["time"][:steps]
+        kept = {start.isoformat() for start in coords["time"]}
+        binding = [limit for limit in self.binding_limits if limit.time in kept]
+        attrs = {**self.attrs, "binding_limits": json.dumps([limit.__dict__ for limit in binding]),
+                 "window_steps": length}
+        return WindowResult({name: cut(entry) for name, entry in self.variables.items()}, coords, attrs, binding)
+
+    def last_soc_kwh(self) -> dict[str, float]:
+        """Storage -> state of charge at the end of the window [kWh]."""
+        soc = self.variables["soc"][1]
+        return {str(name): float(soc[-1, position]) for position, name in enumerate(self.coords["storage"])}
+
+
 def build_dataset(model: pyo.ConcreteModel, data: DispatchData, outcome: SolveOutcome,
                   pricing_rule: str) -> tuple[xr.Dataset, list[BindingLimit]]:
     """Read the solved model into the result Dataset and price the trades."""
+    window = window_result(read_solution(model, data, outcome), data, outcome, pricing_rule)
+    return assemble([window]), window.binding_limits
+
+
+def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOutcome,
+                  pricing_rule: str) -> WindowResult:
+    """Price the trades of a solved window and label every array (numpy only, no xarray)."""
     steps = len(data.time)
     participants = len(data.participants)
-    generation_by_asset = _clean(_values(model.generation, (steps, len(data.generators))))
-    charge = _clean(_values(model.charge, (steps, len(data.storages))))
-    discharge = _clean(_values(model.discharge, (steps, len(data.storages))))
-    soc = _clean(_values(model.soc, (steps, len(data.storages))))
-    grid_import = _clean(_values(model.grid_import, (steps, participants)))
-    grid_export = _clean(_values(model.grid_export, (steps, participants)))
-    sold, bought = net_positions(
-        _clean(_values(model.sold, (steps, participants))), _clean(_values(model.bought, (steps, participants)))
-    )
-    feeder_flow = _clean(_values(model.feeder_flow, (steps, len(data.feeders))))
-    transformer_flow = _clean(_values(model.transformer_flow, (steps,)))
+    generation_by_asset = _clean(solution.generation_by_asset)
+    charge = _clean(solution.charge)
+    discharge = _clean(solution.discharge)
+    soc = _clean(solution.soc)
+    grid_import = _clean(solution.grid_import)
+    grid_export = _clean(solution.grid_export)
+    sold, bought = net_positions(_clean(solution.sold), _clean(solution.bought))
+    feeder_flow = _clean(solution.feeder_flow)
+    transformer_flow = _clean(solution.transformer_flow)
 
-    pool_dual = _duals(model.pool_balance, outcome, (steps,))
-    feeder_dual = _duals(model.feeder_definition, outcome, (steps, len(data.feeders)))
-    transformer_dual = _duals(model.transformer_definition, outcome, (steps,))
+    pool_dual = solution.pool_dual
+    feeder_dual = solution.feeder_dual
+    transformer_dual = solution.transformer_dual
     clearing_price = pool_dual[:, None] + feeder_dual
 
     generation = np.zeros((steps, participants))
@@ -184,68 +297,98 @@ def build_dataset(model: pyo.ConcreteModel, data: DispatchData, outcome: SolveOu
     time = pd.DatetimeIndex(data.time, name="time")
     kwh = {"units": "kWh per step"}
     krw_per_kwh = {"units": "KRW/kWh"}
-    dataset = xr.Dataset(
-        data_vars={
-            "load": (("time", "participant"), data.load_kwh, {**kwh, "long_name": "load"}),
-            "generation": (("time", "participant"), generation, {**kwh, "long_name": "own generation delivered"}),
-            "curtailment": (("time", "participant"), curtailment, {**kwh, "long_name": "own generation curtailed"}),
-            "grid_import": (("time", "participant"), grid_import, {**kwh, "long_name": "bought from KEPCO"}),
-            "grid_export": (("time", "participant"), grid_export, {**kwh, "long_name": "sold to the grid"}),
-            "sold": (("time", "participant"), sold, {**kwh, "long_name": "sold in direct trades"}),
-            "bought": (("time", "participant"), bought, {**kwh, "long_name": "bought in direct trades"}),
-            "storage_charge": (("time", "participant"), storage_charge, {**kwh, "long_name": "charged into own storage"}),
-            "storage_discharge": (("time", "participant"), storage_discharge, {**kwh, "long_name": "discharged from own storage"}),
-            "import_price": (("time", "participant"), data.import_price, {**krw_per_kwh, "long_name": "marginal grid price incl. adders and fund, excl. VAT"}),
-            "energy_cost": (("time", "participant"), energy_cost, {"units": "KRW", "long_name": "grid energy cost - export revenue + trade payments incl. fee - trade revenue"}),
-            "grid_only_cost": (("time", "participant"), data.load_kwh * data.import_price, {"units": "KRW", "long_name": "energy cost if all load came from KEPCO"}),
-            "trade": (("time", "seller", "buyer"), trade, {**kwh, "long_name": "direct trade seller -> buyer"}),
-            "trade_price": (("time", "seller", "buyer"), trade_price, {**krw_per_kwh, "long_name": "price paid to the seller, excl. platform fee"}),
-            "clearing_price": (("time", "feeder"), clearing_price, {**krw_per_kwh, "long_name": "marginal value of internal energy at the feeder (duals)"}),
-            "export_price": (("time",), data.export_price, {**krw_per_kwh, "long_name": "grid export price (SMP)"}),
-            "available_generation": (("time", "asset"), data.available_kwh, {**kwh, "long_name": "forecast available generation"}),
-            "asset_generation": (("time", "asset"), generation_by_asset, {**kwh, "long_name": "generation delivered"}),
-            "asset_curtailment": (("time", "asset"), asset_curtailment, {**kwh, "long_name": "generation curtailed"}),
-            "charge": (("time", "storage"), charge, {**kwh, "long_name": "energy charged (AC side)"}),
-            "discharge": (("time", "storage"), discharge, {**kwh, "long_name": "energy discharged (AC side)"}),
-            "soc": (("time", "storage"), soc, {"units": "kWh", "long_name": "state of charge at the end of the step"}),
-            "feeder_flow": (("time", "feeder"), feeder_flow, {**kwh, "long_name": "main bus -> feeder (negative: feeder exports)"}),
-            "transformer_flow": (("time",), transformer_flow, {**kwh, "long_name": "KEPCO -> park (negative: reverse flow)"}),
-            "feeder_limit": (("feeder",), [f.forward_limit_kw for f in data.park.network.feeders], {"units": "kW", "long_name": "feeder thermal limit into the feeder"}),
-            "feeder_reverse_limit": (("feeder",), [f.backward_limit_kw for f in data.park.network.feeders], {"units": "kW", "long_name": "feeder thermal limit out of the feeder"}),
-            "asset_renewable": (("asset",), data.generator_renewable, {"long_name": "counts as renewable under RE100"}),
-        },
-        coords={
-            "time": time,
-            "participant": data.participants,
-            "seller": seller_names,
-            "buyer": data.participants,
-            "asset": data.generators,
-            "storage": data.storages,
-            "feeder": data.feeders,
-            "participant_feeder": (("participant",), [data.feeders[f] for f in data.participant_feeder]),
-            "asset_owner": (("asset",), [data.participants[o] for o in data.generator_owner]),
-            "storage_owner": (("storage",), [data.participants[o] for o in data.storage_owner]),
-        },
-    )
+    variables = {
+        "load": (("time", "participant"), data.load_kwh, {**kwh, "long_name": "load"}),
+        "generation": (("time", "participant"), generation, {**kwh, "long_name": "own generation delivered"}),
+        "curtailment": (("time", "participant"), curtailment, {**kwh, "long_name": "own generation curtailed"}),
+        "grid_import": (("time", "participant"), grid_import, {**kwh, "long_name": "bought from KEPCO"}),
+        "grid_export": (("time", "participant"), grid_export, {**kwh, "long_name": "sold to the grid"}),
+        "sold": (("time", "participant"), sold, {**kwh, "long_name": "sold in direct trades"}),
+        "bought": (("time", "participant"), bought, {**kwh, "long_name": "bought in direct trades"}),
+        "storage_charge": (("time", "participant"), storage_charge, {**kwh, "long_name": "charged into own storage"}),
+        "storage_discharge": (("time", "participant"), storage_discharge, {**kwh, "long_name": "discharged from own storage"}),
+        "import_price": (("time", "participant"), data.import_price, {**krw_per_kwh, "long_name": "marginal grid price incl. adders and fund, excl. VAT"}),
+        "energy_cost": (("time", "participant"), energy_cost, {"units": "KRW", "long_name": "grid energy cost - export revenue + trade payments incl. fee - trade revenue"}),
+        "grid_only_cost": (("time", "participant"), data.load_kwh * data.import_price, {"units": "KRW", "long_name": "energy cost if all load came from KEPCO"}),
+        "trade": (("time", "seller", "buyer"), trade, {**kwh, "long_name": "direct trade seller -> buyer"}),
+        "trade_price": (("time", "seller", "buyer"), trade_price, {**krw_per_kwh, "long_name": "price paid to the seller, excl. platform fee"}),
+        "clearing_price": (("time", "feeder"), clearing_price, {**krw_per_kwh, "long_name": "marginal value of internal energy at the feeder (duals)"}),
+        "export_price": (("time",), data.export_price, {**krw_per_kwh, "long_name": "grid export price (SMP)"}),
+        "available_generation": (("time", "asset"), data.available_kwh, {**kwh, "long_name": "forecast available generation"}),
+        "asset_generation": (("time", "asset"), generation_by_asset, {**kwh, "long_name": "generation delivered"}),
+        "asset_curtailment": (("time", "asset"), asset_curtailment, {**kwh, "long_name": "generation curtailed"}),
+        "charge": (("time", "storage"), charge, {**kwh, "long_name": "energy charged (AC side)"}),
+        "discharge": (("time", "storage"), discharge, {**kwh, "long_name": "energy discharged (AC side)"}),
+        "soc": (("time", "storage"), soc, {"units": "kWh", "long_name": "state of charge at the end of the step"}),
+        "feeder_flow": (("time", "feeder"), feeder_flow, {**kwh, "long_name": "main bus -> feeder (negative: feeder exports)"}),
+        "transformer_flow": (("time",), transformer_flow, {**kwh, "long_name": "KEPCO -> park (negative: reverse flow)"}),
+        "feeder_limit": (("feeder",), [f.forward_limit_kw for f in data.park.network.feeders], {"units": "kW", "long_name": "feeder thermal limit into the feeder"}),
+        "feeder_reverse_limit": (("feeder",), [f.backward_limit_kw for f in data.park.network.feeders], {"units": "kW", "long_name": "feeder thermal limit out of the feeder"}),
+        "asset_renewable": (("asset",), data.generator_renewable, {"long_name": "counts as renewable under RE100"}),
+    }
+    coords = {
+        "time": time,
+        "participant": data.participants,
+        "seller": seller_names,
+        "buyer": data.participants,
+        "asset": data.generators,
+        "storage": data.storages,
+        "feeder": data.feeders,
+        "participant_feeder": (("participant",), [data.feeders[f] for f in data.participant_feeder]),
+        "asset_owner": (("asset",), [data.participants[o] for o in data.generator_owner]),
+        "storage_owner": (("storage",), [data.participants[o] for o in data.storage_owner]),
+    }
     binding = _binding_limits(data, feeder_flow, transformer_flow, feeder_dual, pool_dual, transformer_dual,
                               asset_curtailment.sum(axis=1))
     transformer = data.park.network.transformer
-    dataset.attrs.update(
-        {
-            "park": data.park.name,
-            "date": f"{data.time[0]:%Y-%m-%d}",
-            "timezone": str(data.time.tz),
-            "time_convention": "interval start",
-            "step_hours": data.step_hours,
-            "pricing_rule": pricing_rule,
-            "trade_fee_krw_per_kwh": data.park.market.trade_fee_krw_per_kwh,
-            "transformer_import_limit_kw": transformer.import_limit_kw,
-            "transformer_export_limit_kw": transformer.export_limit_kw,
-            "solver": outcome.solver,
-            "solver_status": outcome.status,
-            "objective_krw": outcome.objective_krw if outcome.objective_krw is not None else float("nan"),
-            "binding_limits": json.dumps([limit.__dict__ for limit in binding]),
-            "units": "energy kWh per step; money KRW; prices KRW/kWh; power limits kW",
-        }
-    )
-    return dataset, binding
+    attrs = {
+        "park": data.park.name,
+        "date": f"{data.time[0]:%Y-%m-%d}",
+        "timezone": str(data.time.tz),
+        "time_convention": "interval start",
+        "step_hours": data.step_hours,
+        "pricing_rule": pricing_rule,
+        "trade_fee_krw_per_kwh": data.park.market.trade_fee_krw_per_kwh,
+        "transformer_import_limit_kw": transformer.import_limit_kw,
+        "transformer_export_limit_kw": transformer.export_limit_kw,
+        "solver": outcome.solver,
+        "solver_status": outcome.status,
+        "objective_krw": outcome.objective_krw if outcome.objective_krw is not None else float("nan"),
+        "binding_limits": json.dumps([limit.__dict__ for limit in binding]),
+        "units": "energy kWh per step; money KRW; prices KRW/kWh; power limits kW",
+    }
+    return WindowResult(variables, coords, attrs, binding)
+
+
+def _joined(windows: list[WindowResult], name: str, entry):
+    """A variable or coordinate over all windows: joined on ``time`` if it has it, else the first's."""
+    if isinstance(entry, tuple) and entry[0] and entry[0][0] == "time":
+        dims, _first_values, *attrs = entry
+        parts = [window.variables[name] if name in window.variables else window.coords[name] for window in windows]
+        return (dims, np.concatenate([part[1] for part in parts]), *attrs)
+    return entry
+
+
+def assemble(windows: list[WindowResult]) -> xr.Dataset:
+    """One Dataset of consecutive windows, joined on ``time``.
+
+    Variables without ``time`` (limits, owners) are taken from the first
+    window; attributes that differ between windows (date, objective,
+    binding limits) are dropped, as ``xarray.concat(combine_attrs="drop_conflicts")``
+    would. Building the Dataset once for many windows is what keeps a
+    rolling year's bookkeeping cheap.
+    """
+    first = windows[0]
+    variables = {name: _joined(windows, name, entry) for name, entry in first.variables.items()}
+    coords = {name: _joined(windows, name, entry) for name, entry in first.coords.items()}
+    coords["time"] = first.coords["time"].append([window.coords["time"] for window in windows[1:]])
+    dataset = xr.Dataset(data_vars=variables, coords=coords)
+    dataset.attrs.update({key: value for key, value in first.attrs.items()
+                          if all(key in w.attrs and _same(w.attrs[key], value) for w in windows[1:])})
+    return dataset
+
+
+def _same(left, right) -> bool:
+    if isinstance(left, float) and isinstance(right, float) and np.isnan(left) and np.isnan(right):
+        return True
+    return left == right

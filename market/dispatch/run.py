@@ -7,7 +7,7 @@ import time as clock
 from market.dispatch.diagnose import explain_infeasibility
 from market.dispatch.inputs import DispatchInputs, build_dispatch_data
 from market.dispatch.model import create_model
-from market.dispatch.results import DispatchResult, build_dataset
+from market.dispatch.results import DispatchResult, assemble, read_solution, window_result
 from market.dispatch.solve import solve_model
 from microgrid.errors import DispatchInfeasibleError
 from microgrid.park import Park
@@ -53,10 +53,11 @@ def run_dispatch(park: Park, inputs: DispatchInputs, *, pricing_rule: str | None
         else:
             message = f"dispatch of {data.time[0]:%Y-%m-%d} failed: solver status {outcome.status}"
         raise DispatchInfeasibleError(message, violations)
-    dataset, binding = build_dataset(model, data, outcome, rule)
+    window = window_result(read_solution(model, data, outcome), data, outcome, rule)
     return DispatchResult(
-        dataset=dataset,
-        binding_limits=binding,
+        dataset=assemble([window]),
+        binding_limits=window.binding_limits,
+        window=window,
         build_seconds=build_seconds,
         solve_seconds=outcome.wall_seconds,
         highs_seconds=outcome.highs_seconds,

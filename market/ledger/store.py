@@ -149,8 +149,10 @@ class Ledger:
             session.add(settlement)
             session.flush()
             accounts = self._accounts(session, {entry.account for entry in written})
-            session.add_all(self._entry_rows(settlement.id, period_start, accounts, written))
-            session.flush()
+            # One executemany INSERT, no ORM objects: a settled day has about a thousand entries.
+            rows = self._entry_rows(settlement.id, period_start, accounts, written)
+            if rows:
+                session.execute(Entry.__table__.insert(), rows)
             if day_stats:
                 session.add_all([DayStat(settlement_id=settlement.id, **row) for row in day_stats])
                 session.flush()
@@ -162,10 +164,10 @@ class Ledger:
 
     @staticmethod
     def _entry_rows(settlement_id: int, day: dt.date, accounts: dict[str, int],
-                    written: list[LedgerEntry]) -> list[Entry]:
-        return [Entry(settlement_id=settlement_id, account_id=accounts[entry.account], day=day, kind=entry.kind,
-                      detail=entry.detail, quantity_kwh=entry.quantity_kwh, amount_krw=entry.amount_krw)
-                for entry in written]
+                    written: list[LedgerEntry]) -> list[dict]:
+        return [{"settlement_id": settlement_id, "account_id": accounts[entry.account], "day": day,
+                 "kind": entry.kind, "detail": entry.detail, "quantity_kwh": entry.quantity_kwh,
+                 "amount_krw": entry.amount_krw} for entry in written]
 
     @staticmethod
     def _delete(session: Session, key: str) -> None:

@@ -159,12 +159,35 @@ def read_park_with_rules(path: str | Path | None = None) -> tuple[Park, Settleme
         raise ParkFileError(f"park file {source!r} does not exist") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ParkFileError(f"park file {source!r} cannot be read: {error}") from None
-    income = raw.pop("income", None)
-    settlement = raw.pop("settlement", None)
+    park_raw, rules = split_rules(raw, source)
+    return parse_park(park_raw, source), rules
+
+
+def split_rules(raw: dict, source: str = "<park>") -> tuple[dict, SettlementRules]:
+    """Separate a park file's parsed TOML into the park and its settlement rules.
+
+    Parameters
+    ----------
+    raw : dict
+        The park file's TOML as parsed (left unchanged).
+    source : str
+        Name of the file, for messages.
+
+    Returns
+    -------
+    (dict, SettlementRules)
+        A shallow copy of ``raw`` without its ``[income]`` and ``[settlement]``
+        tables (ready for :func:`microgrid.park.parse_park`, or for the
+        scenario overrides of a batch), and the rules those tables give over
+        the data-file defaults.
+    """
+    park_raw = dict(raw)
+    income = park_raw.pop("income", None)
+    settlement = park_raw.pop("settlement", None)
     for name, table in (("income", income), ("settlement", settlement)):
         if table is not None and not isinstance(table, dict):
             raise ParkFileError(f"{source}: {name} = {table!r}: expected a table [{name}]")
-    return parse_park(raw, source), settlement_rules(income, settlement, source)
+    return park_raw, settlement_rules(income, settlement, source)
 
 
 def default_rules() -> SettlementRules:

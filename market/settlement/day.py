@@ -125,28 +125,40 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
     price = dataset["trade_price"].transpose("time", "seller", "buyer").values
     energy = trade.sum(axis=0)
     paid = (trade * price).sum(axis=0)
-    for s, seller in enumerate(sellers):
-        for b, buyer in enumerate(buyers):
-            if energy[s, b] <= 0:
-                continue
-            legs += [Leg(cash[buyer], "trade_purchase", seller, -paid[s, b], energy[s, b]),
-                     Leg(cash[seller], "trade_sale", buyer, paid[s, b], energy[s, b])]
-            if fee:
-                legs += [Leg(cash[buyer], "trade_fee", "", -energy[s, b] * fee, energy[s, b]),
-                         Leg(accounts.OPERATOR_FEES, "trade_fee", buyer, energy[s, b] * fee, energy[s, b])]
+    for s, b in zip(*np.nonzero(energy > 0)):  # row-major: the order of the loops over sellers, then buyers
+        seller, buyer = sellers[s], buyers[b]
+        legs += [Leg(cash[buyer], "trade_purchase", seller, -paid[s, b], energy[s, b]),
+                 Leg(cash[seller], "trade_sale", buyer, paid[s, b], energy[s, b])]
+        if fee:
+            legs += [Leg(cash[buyer], "trade_fee", "", -energy[s, b] * fee, energy[s, b]),
+                     Leg(accounts.OPERATOR_FEES, "trade_fee", buyer, energy[s, b] * fee, energy[s, b])]
+    # Amounts of each account's trade legs, in order: a participant's net cost adds its own legs to these.
+    trade_amounts: dict[str, list[float]] = {}
+    for leg in legs:
+        trade_amounts.setdefault(leg.account, []).append(leg.amount)
 
     physical = metered_dataset(dataset, metered) if metered is not None else dataset
     origins = attribute_origins(physical, rec_retained_on_export=rules.rec_retained_on_export)
     export_price = dataset["export_price"].values
     scheduled_import = dataset["grid_import"].values
     scheduled_export = dataset["grid_export"].values
-    renewable_export = attribute_origins(dataset, rec_retained_on_export=rules.rec_retained_on_export)[
-        "renewable_export"].values
+    renewable_export = (origins if physical is dataset else attribute_origins(
+        dataset, rec_retained_on_export=rules.rec_retained_on_export))["renewable_export"].values
     balance = imbalance(dataset, metered) if metered is not None else None
+    physical_load, physical_import = physical["load"].values, physical["grid_import"].values
+    physical_export = physical["grid_export"].values
+    bought, sold = dataset["bought"].values, dataset["sold"].values
+    origin_values = {var: origins[var].values for var in origins.data_vars}
+    calendars: dict[str, tuple] = {}  # tariff -> (bands, energy rates, demand-charge mask) of the day's steps
     stats = []
     for position, name in enumerate(participants):
+        own_legs_from = len(legs)
         tariff = load_tariff(park.participant(name).tariff)
-        bill = energy_bill(tariff, time, scheduled_import[:, position])
+        if tariff.name not in calendars:
+            bands = tariff.bands(time)
+            calendars[tariff.name] = (bands, tariff.energy_rate(time), bands != "light")
+        bands, rates, applies = calendars[tariff.name]
+        bill = energy_bill(tariff, time, scheduled_import[:, position], bands=bands, rates=rates)
         for band in BANDS:
             if bill.kwh_by_band[band]:
                 legs.append(Leg(cash[name], "kepco_energy", band, -bill.energy_krw_by_band[band],
@@ -179,19 +191,21 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
                 amount = float((long * balance.long_price[:, position]).sum())
                 legs += [Leg(cash[name], "imbalance_long", "", amount, float(long.sum())),
                          Leg(accounts.GRID_EXPORT_BUYER, "imbalance_long", name, -amount, float(long.sum()))]
-        load = physical["load"].values[:, position]
-        grid_only = energy_bill(tariff, time, load).total_krw
-        net_cost = -sum(leg.amount for leg in legs if leg.account == cash[name])
-        column = {var: float(origins[var].values[:, position].sum()) for var in origins.data_vars}
+        load = physical_load[:, position]
+        grid_only = energy_bill(tariff, time, load, bands=bands, rates=rates).total_krw
+        net_cost = -sum(trade_amounts.get(cash[name], []) +
+                        [leg.amount for leg in legs[own_legs_from:] if leg.account == cash[name]])
+        column = {var: float(values[:, position].sum()) for var, values in origin_values.items()}
         stats.append({
             "participant": name,
             "day": day,
             "load_kwh": float(load.sum()),
-            "grid_import_kwh": float(physical["grid_import"].values[:, position].sum()),
-            "grid_export_kwh": float(physical["grid_export"].values[:, position].sum()),
-            "bought_kwh": float(dataset["bought"].values[:, position].sum()),
-            "sold_kwh": float(dataset["sold"].values[:, position].sum()),
-            "peak_demand_kw": peak_demand_kw(tariff, time, physical["grid_import"].values[:, position], step_hours),
+            "grid_import_kwh": float(physical_import[:, position].sum()),
+            "grid_export_kwh": float(physical_export[:, position].sum()),
+            "bought_kwh": float(bought[:, position].sum()),
+            "sold_kwh": float(sold[:, position].sum()),
+            "peak_demand_kw": peak_demand_kw(tariff, time, physical_import[:, position], step_hours,
+                                             applies=applies),
             "grid_only_bill_krw": grid_only,
             "net_cost_krw": net_cost,
             "renewable_own_kwh": column["renewable_own"],
@@ -205,18 +219,24 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
 
 
 def settle_day(ledger: Ledger, park: Park, dataset: xr.Dataset, rules: SettlementRules | None = None,
-               metered: Metered | None = None) -> DaySettlement:
+               metered: Metered | None = None, meta: dict | None = None) -> DaySettlement:
     """Settle one dispatch day on ``ledger``, replacing any earlier settlement of that day.
 
     Everything is computed before the database is touched; the write is one
     transaction, so bad input or a crash leaves the ledger as it was.
+
+    Parameters
+    ----------
+    meta : dict, optional
+        Extra JSON-serialisable items stored with the settlement (a batch
+        records its scenario and the day's objective there).
 
     Returns
     -------
     DaySettlement
     """
     built = day_legs(park, dataset, rules, metered)
-    meta = {"pricing_rule": dataset.attrs.get("pricing_rule"), "metered": metered is not None,
+    meta = {**(meta or {}), "pricing_rule": dataset.attrs.get("pricing_rule"), "metered": metered is not None,
             "trade_fee_krw_per_kwh": float(dataset.attrs["trade_fee_krw_per_kwh"]),
             "solver_status": dataset.attrs.get("solver_status")}
     key = day_key(built.day)

@@ -73,11 +73,16 @@ class EnergyBill:
         return self.charge_krw + self.fund_krw
 
 
-def energy_bill(tariff: Tariff, time: pd.DatetimeIndex, import_kwh: np.ndarray) -> EnergyBill:
-    """KEPCO energy bill of imports ``import_kwh`` [kWh per interval] at interval starts ``time``."""
+def energy_bill(tariff: Tariff, time: pd.DatetimeIndex, import_kwh: np.ndarray, *,
+                bands: np.ndarray | None = None, rates: np.ndarray | None = None) -> EnergyBill:
+    """KEPCO energy bill of imports ``import_kwh`` [kWh per interval] at interval starts ``time``.
+
+    ``bands`` and ``rates`` (``tariff.bands(time)`` and ``tariff.energy_rate(time)``
+    [KRW/kWh]) may be given when known, to bill many participants on one tariff.
+    """
     import_kwh = np.asarray(import_kwh, dtype=float)
-    bands = tariff.bands(time)
-    rates = tariff.energy_rate(time)
+    bands = tariff.bands(time) if bands is None else bands
+    rates = tariff.energy_rate(time) if rates is None else rates
     kwh_by_band = {band: float(import_kwh[bands == band].sum()) for band in BANDS}
     krw_by_band = {band: float((import_kwh * rates)[bands == band].sum()) for band in BANDS}
     total_kwh = float(import_kwh.sum())
@@ -88,13 +93,15 @@ def energy_bill(tariff: Tariff, time: pd.DatetimeIndex, import_kwh: np.ndarray) 
                       charge * tariff.vat_rate)
 
 
-def peak_demand_kw(tariff: Tariff, time: pd.DatetimeIndex, import_kwh: np.ndarray, step_hours: float) -> float:
+def peak_demand_kw(tariff: Tariff, time: pd.DatetimeIndex, import_kwh: np.ndarray, step_hours: float, *,
+                   applies: np.ndarray | None = None) -> float:
     """Highest average import power in mid/peak intervals [kW].
 
     With hourly steps this is the hourly average, a lower bound of KEPCO's
     15-minute demand (approximation; 15-minute data give the exact figure).
+    ``applies`` (``tariff.demand_charge_applies(time)``) may be given when known.
     """
-    applies = tariff.demand_charge_applies(time)
+    applies = tariff.demand_charge_applies(time) if applies is None else applies
     values = np.asarray(import_kwh, dtype=float)[applies]
     return float(values.max() / step_hours) if len(values) else 0.0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,7 @@ from market.batch.checkpoint import scenario_path
 from market.batch.engine import CompiledDayEngine
 from market.batch.foresight import compare
 from market.batch.rolling import day_windows
-from market.batch.scenarios import apply_overrides, read_park_raw, read_scenarios
+from market.batch.scenarios import apply_overrides, read_scenarios
 from market.dispatch import run_dispatch
 from market.dispatch.io import read_dispatch
 from microgrid.errors import EngineInputError
@@ -24,16 +25,6 @@ from microgrid.forecast import forecast_park
 START, END = dt.date(2026, 7, 3), dt.date(2026, 7, 5)  # Fri..Sun: weekday, Saturday, Sunday masks
 SCENARIOS = [Scenario("base"), Scenario("no-battery", {"battery_scale": 0}),
              Scenario("pv-marginal", {"pv_scale": 1.5, "pricing_rule": "marginal"})]
-
-
-@pytest.fixture(scope="module")
-def raw():
-    """The demo park with generous feeder limits: these tests are about the batch, not congestion
-    (the demo park's F2 can be overloaded on some forecast days, which ends a batch with exit 3)."""
-    park, source = read_park_raw(None)
-    for feeder in park["network"]["feeders"]:
-        feeder["limit_kw"] = 2 * feeder["limit_kw"]
-    return park, source
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +51,53 @@ def test_compiled_engine_objective_equals_run_dispatch(raw):
         reference = run_dispatch(park, inputs).dataset
         assert fast.attrs["objective_krw"] == pytest.approx(reference.attrs["objective_krw"], rel=1e-9), day
         assert float(fast["grid_only_cost"].sum()) == pytest.approx(float(reference["grid_only_cost"].sum()))
+
+
+def test_engine_reads_the_solution_as_the_pyomo_model_does(raw):
+    """The engine's array view of HiGHS' vectors equals loading them into Pyomo and reading the model."""
+    from market.dispatch.inputs import build_dispatch_data
+    from market.dispatch.results import SolutionArrays, read_solution
+    from market.dispatch.solve import SolveOutcome
+
+    park = apply_overrides(raw[0], Scenario(), raw[1])
+    windows = list(day_windows(forecast_park(park, START, END), START, END))
+    engine = CompiledDayEngine(park, windows[0][1])
+    inputs = type(windows[1][1])(windows[1][1].time, windows[1][1].available_generation, windows[1][1].load,
+                                 {"BESS-shared": 4000.0})
+    engine.solve_window(inputs)
+    solution = engine.highs.getSolution()
+    col_value, row_dual = np.asarray(solution.col_value), np.asarray(solution.row_dual)
+    for variable, value in zip(engine.columns, col_value):
+        variable.set_value(value, skip_validation=True)
+    duals: dict = {}
+    for (constraint, _multiplier), dual in zip(engine.rows, row_dual):
+        duals[constraint] = duals.get(constraint, 0.0) + dual
+    outcome = SolveOutcome(optimal=True, status="Optimal", objective_krw=0.0, duals=duals, wall_seconds=0.0,
+                           highs_seconds=0.0, solver="highs")
+    data = build_dispatch_data(park, inputs, engine.rule)
+    from_model = read_solution(engine.model, data, outcome)
+    from_vectors = engine.solution_arrays(col_value, row_dual)
+    for name in SolutionArrays.__dataclass_fields__:
+        np.testing.assert_array_equal(getattr(from_vectors, name), getattr(from_model, name), err_msg=name)
+    assert np.abs(from_vectors.pool_dual).max() > 0  # the duals compared are not all zero
+
+
+def test_assembled_days_equal_xarray_concat_of_days(raw):
+    """Joining days as arrays (checkpoint chunks) gives what concatenating their Datasets gives."""
+    from market.dispatch.results import assemble
+
+    park = apply_overrides(raw[0], Scenario(), raw[1])
+    windows = [run_dispatch(park, inputs).window
+               for _day, inputs in day_windows(forecast_park(park, START, END), START, END)]
+    joined = assemble(windows)
+    reference = xr.concat([assemble([window]) for window in windows], dim="time", data_vars="minimal",
+                          coords="minimal", compat="override", combine_attrs="drop_conflicts")
+    assert joined.sizes == reference.sizes and joined.sizes["time"] == 72
+    assert joined.attrs == reference.attrs and "date" not in joined.attrs
+    for name in reference.variables:
+        np.testing.assert_array_equal(joined[name].values, reference[name].values, err_msg=name)
+        assert joined[name].dims == reference[name].dims and joined[name].attrs == reference[name].attrs, name
+    assert str(joined.indexes["time"].tz) == "Asia/Seoul"
 
 
 def test_soc_carried_between_days(raw, sequential):
@@ -167,3 +205,128 @@ def test_a_scenario_without_storage_first_still_combines(raw, tmp_path):
     charge = combined["charge"].sel(storage="BESS-shared")
     assert np.isnan(charge.sel(scenario="no-battery").values).all()
     assert np.isfinite(charge.sel(scenario="base").values).all()
+
+
+def test_a_day_cut_from_the_span_equals_the_day_built_alone(raw):
+    """sub_window (a rolling year builds tariffs once) gives build_dispatch_data's arrays for the day."""
+    from dataclasses import fields
+
+    from market.batch.rolling import day_steps, inputs_for_steps
+    from market.dispatch.inputs import build_dispatch_data, sub_window
+
+    park = apply_overrides(raw[0], Scenario(), raw[1])
+    forecast = forecast_park(park, START, END)
+    span = build_dispatch_data(park, inputs_for_steps(forecast, slice(None), {}))
+    for day, steps in day_steps(span.time).items():
+        soc = {"BESS-shared": 2500.0}
+        alone = build_dispatch_data(park, inputs_for_steps(forecast, steps, soc))
+        cut = sub_window(span, steps, soc)
+        for field_ in fields(alone):
+            mine, theirs = getattr(cut, field_.name), getattr(alone, field_.name)
+            if isinstance(theirs, np.ndarray | pd.DatetimeIndex):
+                np.testing.assert_array_equal(np.asarray(mine), np.asarray(theirs), err_msg=f"{day} {field_.name}")
+            else:
+                assert mine == theirs, (day, field_.name)
+        assert len(cut.time) == 24 and cut.time[0].date() == day
+    assert len(day_steps(span.time)) == (END - START).days + 1
+
+
+@pytest.fixture(scope="module")
+def lookahead(raw, tmp_path_factory):
+    out = tmp_path_factory.mktemp("lookahead")
+    run_batch(BatchConfig(raw[0], raw[1], SCENARIOS[:1], START, END, out, workers=0, checkpoint_days=2,
+                          lookahead_hours=24))
+    return read_dispatch(scenario_path(out, "base"))
+
+
+def test_lookahead_commits_the_first_day_of_a_two_day_plan(raw, lookahead):
+    """Day 1 of a 24 h look-ahead batch is the first 24 h of run_dispatch over 48 h from the same SOC."""
+    from market.batch.rolling import inputs_for_steps
+
+    park = apply_overrides(raw[0], Scenario(), raw[1])
+    forecast = forecast_park(park, START, END + dt.timedelta(days=1))
+    battery = park.assets_of_role("storage")[0]
+    start_soc = {battery.name: battery.initial_soc_fraction * battery.energy_capacity_kwh}
+    two_days = run_dispatch(park, inputs_for_steps(forecast, slice(0, 48), start_soc)).dataset
+    assert lookahead.sizes["time"] == 24 * ((END - START).days + 1)  # only the days themselves are kept
+    assert lookahead.attrs["lookahead_hours"] == 24
+    assert lookahead["day_objective"].values[0] == pytest.approx(two_days.attrs["objective_krw"], rel=1e-9)
+    first_day = lookahead.isel(time=slice(0, 24))
+    # The LP has alternative optima (which tenant imports what), so values are compared on what is unique:
+    # the window's inputs, and the optimal cost above.
+    assert (first_day.indexes["time"] == two_days.indexes["time"][:24]).all()
+    for name in ("load", "available_generation", "import_price"):
+        np.testing.assert_array_equal(first_day[name].values, two_days[name].isel(time=slice(0, 24)).values,
+                                      err_msg=name)
+
+
+def test_lookahead_frees_the_battery_from_ending_each_day_where_it_started(raw, sequential, lookahead):
+    """Without look-ahead the cyclic rule returns the battery to its start SOC every midnight; with it, the
+    rule applies at the end of the look-ahead, so some midnight differs, and the SOC stays continuous."""
+    battery = apply_overrides(raw[0], Scenario(), raw[1]).assets_of_role("storage")[0]
+    first = battery.initial_soc_fraction * battery.energy_capacity_kwh
+    for ds, cyclic_at_midnight in ((read_dispatch(scenario_path(sequential, "base")), True), (lookahead, False)):
+        soc = ds["soc"].sel(storage=battery.name).values
+        midnights = soc[23::24]
+        assert np.allclose(midnights, first, atol=1e-3) == cyclic_at_midnight, midnights
+        charge = ds["charge"].sel(storage=battery.name).values
+        discharge = ds["discharge"].sel(storage=battery.name).values
+        expected = soc[:-1] + battery.charge_efficiency * charge[1:] - discharge[1:] / battery.discharge_efficiency
+        np.testing.assert_allclose(soc[1:], expected, atol=1e-5)
+
+
+def test_lookahead_compiled_equals_pyomo(raw, lookahead, tmp_path):
+    run_batch(BatchConfig(raw[0], raw[1], SCENARIOS[:1], START, END, tmp_path, workers=0, engine="pyomo",
+                          lookahead_hours=24))
+    rebuilt = read_dispatch(scenario_path(tmp_path, "base"))
+    np.testing.assert_allclose(rebuilt["day_objective"].values, lookahead["day_objective"].values, rtol=1e-9)
+    np.testing.assert_allclose(rebuilt["grid_only_cost"].values, lookahead["grid_only_cost"].values)
+
+
+@pytest.mark.parametrize("hours", [-1, 169])
+def test_cli_rejects_a_lookahead_out_of_range(tmp_path, hours):
+    from typer.testing import CliRunner
+
+    from microgrid.cli import app
+
+    result = CliRunner().invoke(app, ["batch", "--year", "2026", "--workers", "0", "--lookahead-hours", str(hours),
+                                      "--out", str(tmp_path / "b")])
+    assert result.exit_code == 2
+    assert f"--lookahead-hours = {hours}: expected 0 to 168 hours" in result.output
+    assert not (tmp_path / "b").exists()  # nothing written
+
+
+def test_scenario_file_joins_its_chunks_exactly(raw, tmp_path):
+    """The scenario file, appended chunk by chunk, equals concatenating the chunks in memory."""
+    from market.batch.checkpoint import chunk_dir
+
+    run_batch(BatchConfig(raw[0], raw[1], SCENARIOS[1:2], START, END, tmp_path, workers=0, checkpoint_days=1))
+    chunks = sorted(chunk_dir(tmp_path, "no-battery").glob("days-*.nc"))
+    assert len(chunks) == 3
+    loaded = [read_dispatch(path).drop_vars(["basis_col", "basis_row"], errors="ignore") for path in chunks]
+    reference = xr.concat([day.drop_vars(["day_objective", "day"]) for day in loaded], dim="time",
+                          data_vars="minimal", coords="minimal", compat="override", combine_attrs="drop_conflicts")
+    joined = read_dispatch(scenario_path(tmp_path, "no-battery"))
+    assert (joined.indexes["time"] == reference.indexes["time"]).all() and joined.sizes["time"] == 72
+    for name in reference.variables:
+        np.testing.assert_array_equal(joined[name].values, reference[name].values, err_msg=name)
+        assert joined[name].dtype == reference[name].dtype, name
+    np.testing.assert_array_equal(joined["day_objective"].values,
+                                  np.concatenate([day["day_objective"].values for day in loaded]))
+    assert list(joined["day"].values) == ["2026-07-03", "2026-07-04", "2026-07-05"]
+    assert joined.attrs["scenario"] == "no-battery" and "date" not in joined.attrs
+    assert "objective_krw" not in joined.attrs
+    assert "basis_col" not in joined.variables
+
+
+def test_progress_counts_every_day_of_the_span_once_resumed_days_included(raw, tmp_path):
+    from market.batch.rolling import run_scenario
+
+    config = BatchConfig(raw[0], raw[1], SCENARIOS[:1], START, END, tmp_path, workers=0, checkpoint_days=1,
+                         stop_after_days=1)
+    first_run: list[int] = []
+    assert run_scenario(config.jobs()[0], on_day=first_run.append) == ""  # "killed" after one day
+    resumed: list[int] = []
+    path = run_scenario(replace(config.jobs()[0], stop_after_days=None), on_day=resumed.append)
+    assert first_run == [1] and resumed == [2, 3]  # day 1 is not solved again; counts are of the whole span
+    assert read_dispatch(path).sizes["time"] == 72
