@@ -92,18 +92,6 @@ class ScenarioJob:
     extra_attrs: dict = field(default_factory=dict)
 
 
-def day_windows(forecast, start: dt.date, end: dt.date):
-    """(day, DispatchInputs without SOC) for each day of the span."""
-    index = pd.DatetimeIndex(forecast.indexes["time"])
-    dates = index.date
-    for offset in range((end - start).days + 1):
-        day = start + dt.timedelta(days=offset)
-        where = dates == day
-        sliced = forecast.isel(time=where)
-        yield day, DispatchInputs(time=index[where], available_generation=sliced["available_generation"],
-                                  load=sliced["load"])
-
-
 def inputs_for_steps(forecast, steps: slice, initial_soc_kwh: dict[str, float]) -> DispatchInputs:
     """The forecast's steps ``steps`` as one dispatch window starting from ``initial_soc_kwh``."""
     sliced = forecast.isel(time=steps)
@@ -118,6 +106,13 @@ def day_steps(time: pd.DatetimeIndex) -> dict[dt.date, slice]:
     starts = np.flatnonzero(np.r_[True, dates[1:] != dates[:-1]])
     ends = np.r_[starts[1:], len(dates)]
     return {dates[first]: slice(int(first), int(last)) for first, last in zip(starts, ends)}
+
+
+def day_windows(forecast, start: dt.date, end: dt.date):
+    """(day, DispatchInputs without SOC) for each day of the span."""
+    for day, steps in day_steps(pd.DatetimeIndex(forecast.indexes["time"])).items():
+        if start <= day <= end:
+            yield day, inputs_for_steps(forecast, steps, {})
 
 
 def run_scenario(job: ScenarioJob, *, on_day: Callable[[int], None] | None = None) -> str:
