@@ -148,23 +148,24 @@ class CompiledDayEngine:
         col_of = {id(v): j for j, v in enumerate(self.columns)}
         row_of = {id(c): i for i, (c, _m) in enumerate(self.rows)}
         n_t, n_p = self.steps, len(data.participants)
-        self.generation = _positions(model.generation, col_of, (n_t, len(data.generators)))
-        self.grid_import = _positions(model.grid_import, col_of, (n_t, n_p))
-        self.grid_export = _positions(model.grid_export, col_of, (n_t, n_p))
-        self.bought = _positions(model.bought, col_of, (n_t, n_p))
+        # Column positions of every variable the results read, laid out (time, entity) like the data.
+        self.primal_positions = {name: _positions(getattr(model, variable), col_of, component_shape(data, entities))
+                                 for name, (variable, entities) in PRIMAL_COMPONENTS.items()}
+        self.generation = self.primal_positions["generation_by_asset"]
+        self.grid_import = self.primal_positions["grid_import"]
+        self.grid_export = self.primal_positions["grid_export"]
+        self.bought = self.primal_positions["bought"]
+        self.sold = self.primal_positions["sold"]
         self.balance = _positions(model.participant_balance, row_of, (n_t, n_p))
         self.feeder = _positions(model.feeder_definition, row_of, (n_t, len(data.feeders)))
         self.soc_first = _positions(model.soc_dynamics, row_of, (n_t, len(data.storages)))[0]
         self.terminal = _positions(model.terminal_soc, row_of, (len(data.storages),))
         self.peak = _positions(model.peak_definition, row_of, (n_t, n_p))
-        self.sold = _positions(model.sold, col_of, (n_t, n_p))
         self.owners = storage_owners(template)
         self.owner_rows = _positions(model.storage_owner_rationality, row_of, (n_p,))
         specs = park.assets_of_role("storage")
         self.cyclic = np.array([spec.terminal_soc_rule == "cyclic" for spec in specs], dtype=bool)
         self.owner_entries = self._owner_entries()
-        self.primal_positions = {name: _positions(getattr(model, variable), col_of, component_shape(data, entities))
-                                 for name, (variable, entities) in PRIMAL_COMPONENTS.items()}
         self.dual_positions = {}
         rows_of_constraint: dict[int, list[int]] = {}
         for row, (constraint, _multiplier) in enumerate(self.rows):
