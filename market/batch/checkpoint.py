@@ -210,7 +210,8 @@ def join_chunks(paths: list[Path], target: Path, *, attrs: dict, variables: dict
         for name, value in variables.items():
             first[name] = value
         block = time_block_steps(first)
-        blocks = {"time": block, "day": max(1, block * int(first.sizes.get("day", 1)) // max(first.sizes["time"], 1))}
+        steps_per_day = first.sizes["time"] // max(first.sizes.get("day", 1), 1)
+        blocks = {"time": block, "day": max(1, block // max(steps_per_day, 1))}
         for variable in first.variables.values():
             variable.encoding.pop("unlimited_dims", None)
             if variable.dims and variable.dims[0] in GROWING:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from market.batch.rolling import inputs_for_steps
 from market.dispatch.inputs import DispatchInputs, build_dispatch_data
 from market.dispatch.run import run_dispatch
 from microgrid.park import Park
@@ -50,11 +51,9 @@ class ForesightComparison:
 
 
 def window_inputs(forecast: xr.Dataset, start: dt.date, end: dt.date, soc: dict) -> DispatchInputs:
-    index = pd.DatetimeIndex(forecast.indexes["time"])
-    where = (index.date >= start) & (index.date <= end)
-    sliced = forecast.isel(time=where)
-    return DispatchInputs(time=index[where], available_generation=sliced["available_generation"],
-                          load=sliced["load"], initial_soc_kwh=dict(soc))
+    """The forecast's days ``start`` to ``end`` (inclusive) as one window starting from ``soc`` [kWh]."""
+    dates = pd.DatetimeIndex(forecast.indexes["time"]).date
+    return inputs_for_steps(forecast, (dates >= start) & (dates <= end), soc)
 
 
 def window_cost(park: Park, inputs: DispatchInputs, dataset: xr.Dataset) -> float:

@@ -92,8 +92,8 @@ class ScenarioJob:
     extra_attrs: dict = field(default_factory=dict)
 
 
-def inputs_for_steps(forecast, steps: slice, initial_soc_kwh: dict[str, float]) -> DispatchInputs:
-    """The forecast's steps ``steps`` as one dispatch window starting from ``initial_soc_kwh``."""
+def inputs_for_steps(forecast, steps: slice | np.ndarray, initial_soc_kwh: dict[str, float]) -> DispatchInputs:
+    """The forecast's steps ``steps`` (a slice or a boolean mask) as one window starting from ``initial_soc_kwh``."""
     sliced = forecast.isel(time=steps)
     return DispatchInputs(time=pd.DatetimeIndex(sliced.indexes["time"]),
                           available_generation=sliced["available_generation"], load=sliced["load"],

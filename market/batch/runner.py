@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import shutil
 import time as clock
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,7 +53,8 @@ SETTLEMENT_TABLES = ("income", "settlement")
 
 
 def scenario_task(job: ScenarioJob, settle: bool = False, rules: SettlementRules | None = None,
-                  on_day=None, on_settled=None) -> str:
+                  on_day: Callable[[int], None] | None = None,
+                  on_settled: Callable[[int, int], None] | None = None) -> str:
     """A scenario's task: :func:`run_scenario`, or with settlement :func:`market.batch.settle.scenario_task`.
 
     The ledger's libraries (SQLAlchemy, Alembic: about 40 MB per process) are
