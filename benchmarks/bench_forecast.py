@@ -38,8 +38,8 @@ def main() -> None:
     energy = year["available_generation"].sum("time")
     by_kind = defaultdict(lambda: [0.0, 0.0])  # kind -> [energy kWh, rating kW]
     for asset in park.assets_of_role("generator"):
-        rating = {"pv": getattr(asset, "dc_capacity_kw", 0.0), "orc": getattr(asset, "rated_power_kw", 0.0)}.get(
-            asset.kind, getattr(asset, "total_rated_power_kw", 0.0))
+        # PV's specific yield is quoted per kWp (DC); every other kind per its rating.
+        rating = asset.dc_capacity_kw if asset.kind == "pv" else asset.rating_kw
         by_kind[asset.kind][0] += float(energy.sel(asset=asset.name))
         by_kind[asset.kind][1] += rating
     load = year["load"]

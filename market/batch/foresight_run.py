@@ -17,7 +17,7 @@ def foresight_report(config) -> list[dict]:
         park = apply_overrides(config.park_raw, scenario, config.park_source)
         forecast = forecast_park(park, config.start, config.end, kind=config.kind, weather_file=config.weather_file)
         rolling = read_dispatch(scenario_path(config.out, scenario.name))
-        soc = {s.name: s.initial_soc_fraction * s.energy_capacity_kwh for s in park.assets_of_role("storage")}
+        soc = {s.name: s.initial_soc_kwh for s in park.assets_of_role("storage")}
         months = monthly_foresight(park, forecast, rolling, config.start, config.end, soc)
         rolling_cost = sum(m.rolling_cost_krw for m in months)
         foresight_cost = sum(m.foresight_cost_krw for m in months)

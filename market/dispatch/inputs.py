@@ -133,9 +133,8 @@ def _initial_soc(storages, given_kwh: dict[str, float]) -> np.ndarray:
     initial_soc = []
     for storage in storages:
         given = given_kwh.get(storage.name)
-        low = storage.soc_min_fraction * storage.energy_capacity_kwh
-        high = storage.soc_max_fraction * storage.energy_capacity_kwh
-        value = storage.initial_soc_fraction * storage.energy_capacity_kwh if given is None else float(given)
+        low, high = storage.soc_min_kwh, storage.soc_max_kwh
+        value = storage.initial_soc_kwh if given is None else float(given)
         if not low - 1e-6 <= value <= high + 1e-6:
             raise EngineInputError(
                 f"initial_soc_kwh[{storage.name!r}] = {value}: expected within [{low}, {high}] kWh"

@@ -140,11 +140,11 @@ def redispatch(park: Park, day_ahead: xr.Dataset, from_time: pd.Timestamp, *, ou
             elif step > 0:
                 start = float(planned_soc.sel(storage=asset.name).isel(time=step - 1))
             else:
-                start = asset.initial_soc_fraction * asset.energy_capacity_kwh
+                start = asset.initial_soc_kwh
             initial[asset.name] = start
             end_plan = float(planned_soc.sel(storage=asset.name).isel(time=-1))
             reachable = start + len(rest) * asset.power_kw * hours * asset.charge_efficiency
-            target = min(end_plan, reachable, asset.soc_max_fraction * asset.energy_capacity_kwh)
+            target = min(end_plan, reachable, asset.soc_max_kwh)
             update = {"terminal_soc_rule": "target",
                       "terminal_soc_fraction": max(target, 0.0) / asset.energy_capacity_kwh}
             if asset.name in out_assets:  # held at its SOC: no power, no terminal requirement

@@ -134,8 +134,8 @@ def raise_alarms(park: Park, dataset: xr.Dataset, measurements, thresholds: Thre
                                transformer.export_limit_kw, "transformer", thresholds, reverse_kind="reverse_flow")
     for storage in park.assets_of_role("storage"):
         margin = thresholds.soc_margin_fraction * storage.energy_capacity_kwh
-        low = storage.soc_min_fraction * storage.energy_capacity_kwh - margin
-        high = storage.soc_max_fraction * storage.energy_capacity_kwh + margin
+        low = storage.soc_min_kwh - margin
+        high = storage.soc_max_kwh + margin
         for time, soc in measurements.series(storage.name, "soc").items():
             if soc < low - 1e-6 or soc > high + 1e-6:
                 limit = low if soc < low else high
@@ -144,7 +144,7 @@ def raise_alarms(park: Park, dataset: xr.Dataset, measurements, thresholds: Thre
                                     f"[{low:,.0f}, {high:,.0f}] kWh", "check the BMS; re-dispatch from the measured "
                                     "SOC (microgrid redispatch --soc)", soc, limit, "kWh"))
     for asset in park.assets_of_role("generator"):
-        rating = getattr(asset, "rated_power_kw", None) or getattr(asset, "total_rated_power_kw", None) or 0.0
+        rating = asset.rating_kw
         scheduled = dataset["asset_generation"].sel(asset=asset.name).to_series() / hours
         for time, output in measurements.series(asset.name, "p").items():
             plan = float(scheduled.get(time, float("nan")))

@@ -71,8 +71,7 @@ def _ratings(park: Park) -> dict[str, tuple[str, float]]:
     for participant in park.participants:
         ratings[participant.name] = ("p", max(participant.contract_power_kw, 1.0))
     for asset in park.assets_of_role("generator"):
-        rating = getattr(asset, "rated_power_kw", None) or getattr(asset, "total_rated_power_kw", None) or 1.0
-        ratings[asset.name] = ("p", float(rating))
+        ratings[asset.name] = ("p", float(asset.rating_kw))
     for asset in park.assets_of_role("storage"):
         ratings[asset.name] = ("soc", asset.energy_capacity_kwh)
     return ratings

@@ -1,6 +1,14 @@
 """Asset kinds of a park. Importing this package registers every kind."""
 
-from microgrid.assets.base import ASSET_KINDS, AssetSpec, SiteContext, register_asset_kind
+from microgrid.assets.base import (
+    ASSET_KINDS,
+    AssetRole,
+    AssetSpec,
+    GeneratorSpec,
+    SiteContext,
+    StorageSpec,
+    register_asset_kind,
+)
 from microgrid.assets.battery import Battery
 from microgrid.assets.orc import ORCUnit
 from microgrid.assets.pv import PVArray
@@ -8,11 +16,14 @@ from microgrid.assets.wind import WindTurbine
 
 __all__ = [
     "ASSET_KINDS",
+    "AssetRole",
     "AssetSpec",
+    "GeneratorSpec",
     "Battery",
     "ORCUnit",
     "PVArray",
     "SiteContext",
+    "StorageSpec",
     "WindTurbine",
     "register_asset_kind",
 ]

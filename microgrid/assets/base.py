@@ -10,11 +10,25 @@ not an edit everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from enum import StrEnum
+from typing import ClassVar
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-AssetRole = Literal["generator", "storage"]
+
+class AssetRole(StrEnum):
+    """What an asset does in the dispatch; the dispatch picks its builder by role.
+
+    A ``StrEnum``, so ``park.assets_of_role("generator")`` and
+    ``park.assets_of_role(AssetRole.GENERATOR)`` are the same call.
+    """
+
+    #: Delivers energy between zero and its availability; may carry a marginal cost.
+    GENERATOR = "generator"
+    #: Charges and discharges within a state-of-charge band.
+    STORAGE = "storage"
+
 
 ASSET_KINDS: dict[str, type["AssetSpec"]] = {}
 
@@ -81,9 +95,73 @@ class AssetSpec(BaseModel):
     owner: str = Field(min_length=1)
     feeder: str = Field(min_length=1)
 
+    @property
+    def rating_kw(self) -> float:
+        """Largest power the asset delivers (a generator) or charges and discharges (storage) [kW].
+
+        Every kind states its rating under this one name, whatever its file calls it.
+        """
+        raise NotImplementedError(f"asset kind {self.kind!r} states no rating")
+
     def available_power_kw(self, weather, site: SiteContext):
         """Mean power the asset can deliver in each weather interval [kW] (generators only)."""
         raise NotImplementedError(f"asset kind {self.kind!r} has no availability model")
+
+
+class GeneratorSpec(AssetSpec):
+    """An asset whose role is to generate: its output lies between 0 and its availability.
+
+    A kind with a running cost (fuel) overrides :meth:`marginal_cost_krw_per_kwh`;
+    PV, wind and waste heat cost nothing per kWh.
+    """
+
+    role: ClassVar[AssetRole] = AssetRole.GENERATOR
+    #: Share of the rating a kind delivers in :func:`microgrid.park.synthetic.synthetic_inputs` [-].
+    synthetic_capacity_factor: ClassVar[float] = 0.85
+
+    def synthetic_power_kw(self, sun: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """A simple seeded availability for test parks [kW]: a flat share of the rating.
+
+        ``sun`` is the day's normalised solar shape (0-1) per step; kinds that
+        follow the sun override this.
+        """
+        return np.full(len(sun), self.synthetic_capacity_factor * self.rating_kw)
+
+    def marginal_cost_krw_per_kwh(self, time) -> np.ndarray:
+        """Cost of one more kWh delivered in each step of ``time`` [KRW/kWh] (0: free)."""
+        return np.zeros(len(time))
+
+
+class StorageSpec(AssetSpec):
+    """An asset whose role is to store energy, within a band stated once in kWh.
+
+    Kinds give ``energy_capacity_kwh``, ``power_kw``, the one-way efficiencies
+    and the band's fractions; the band in kWh is derived here, so no caller
+    multiplies fractions by the capacity again.
+    """
+
+    role: ClassVar[AssetRole] = AssetRole.STORAGE
+    renewable: ClassVar[bool] = False
+
+    @property
+    def rating_kw(self) -> float:
+        """Charge and discharge power limit [kW]."""
+        return self.power_kw
+
+    @property
+    def soc_min_kwh(self) -> float:
+        """Lowest state of charge permitted [kWh]."""
+        return self.soc_min_fraction * self.energy_capacity_kwh
+
+    @property
+    def soc_max_kwh(self) -> float:
+        """Highest state of charge permitted [kWh]."""
+        return self.soc_max_fraction * self.energy_capacity_kwh
+
+    @property
+    def initial_soc_kwh(self) -> float:
+        """State of charge at the start of a window when none is given [kWh]."""
+        return self.initial_soc_fraction * self.energy_capacity_kwh
 
 
 def register_asset_kind(spec_class: type[AssetSpec]) -> type[AssetSpec]:

@@ -6,11 +6,11 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from microgrid.assets.base import AssetSpec, register_asset_kind
+from microgrid.assets.base import StorageSpec, register_asset_kind
 
 
 @register_asset_kind
-class Battery(AssetSpec):
+class Battery(StorageSpec):
     """A battery energy storage system.
 
     Attributes
@@ -35,10 +35,8 @@ class Battery(AssetSpec):
     """
 
     kind: Literal["battery"] = "battery"
-    # Storage is not a renewable source; energy passing through keeps its
-    # origin, less the losses (RE100 accounting handles that, not this flag).
-    renewable = False
-    role = "storage"
+    # Storage is not a renewable source (StorageSpec.renewable); energy passing
+    # through keeps its origin, less the losses (RE100 accounting handles that).
 
     energy_capacity_kwh: float = Field(gt=0)
     power_kw: float = Field(gt=0)

@@ -6,11 +6,11 @@ from typing import Literal
 
 from pydantic import Field
 
-from microgrid.assets.base import AssetSpec, SiteContext, register_asset_kind
+from microgrid.assets.base import GeneratorSpec, SiteContext, register_asset_kind
 
 
 @register_asset_kind
-class ORCUnit(AssetSpec):
+class ORCUnit(GeneratorSpec):
     """An ORC unit recovering heat from its owner's hot exhaust.
 
     Waste heat is not renewable under RE100 Technical Criteria v4.1, so its
@@ -38,7 +38,6 @@ class ORCUnit(AssetSpec):
 
     kind: Literal["orc"] = "orc"
     renewable = False
-    role = "generator"
 
     rated_power_kw: float = Field(gt=0)
     exhaust_temperature_c: float = Field(default=300.0, gt=80, lt=1000)
@@ -48,6 +47,11 @@ class ORCUnit(AssetSpec):
     min_load_fraction: float = Field(default=0.2, ge=0, lt=1)
     schedule: str = "continuous_3_shift"
     maintenance: list[tuple[str, str]] = Field(default_factory=list)
+
+    @property
+    def rating_kw(self) -> float:
+        """Net electric rating [kW]."""
+        return self.rated_power_kw
 
     def available_power_kw(self, weather, site: SiteContext):
         """Net electric power the unit can deliver in each interval [kW].

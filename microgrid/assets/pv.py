@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from microgrid.assets.base import AssetSpec, SiteContext, register_asset_kind
+from microgrid.assets.base import GeneratorSpec, SiteContext, register_asset_kind
 
 #: pvlib SAPM temperature-model parameters by mounting: rooftop arrays sit
 #: close to the roof and run hotter than open-rack car-port or ground arrays.
@@ -18,7 +18,7 @@ TEMPERATURE_MODEL_OF_MOUNTING = {
 
 
 @register_asset_kind
-class PVArray(AssetSpec):
+class PVArray(GeneratorSpec):
     """A PV array with its inverter.
 
     Attributes
@@ -39,7 +39,6 @@ class PVArray(AssetSpec):
 
     kind: Literal["pv"] = "pv"
     renewable = True
-    role = "generator"
 
     dc_capacity_kw: float = Field(gt=0)
     dc_ac_ratio: float = Field(default=1.2, gt=0.5, le=2.0)
@@ -54,9 +53,13 @@ class PVArray(AssetSpec):
         return self.dc_capacity_kw / self.dc_ac_ratio
 
     @property
-    def rated_power_kw(self) -> float:
-        """Largest AC output [kW]."""
+    def rating_kw(self) -> float:
+        """Largest AC output: the inverter's rating [kW]."""
         return self.ac_capacity_kw
+
+    def synthetic_power_kw(self, sun, rng):
+        """Half-sine of a random clearness (0.3-0.9) of the DC capacity, clipped at the inverter [kW]."""
+        return min(self.dc_capacity_kw * rng.uniform(0.3, 0.9), self.ac_capacity_kw) * sun
 
     def available_power_kw(self, weather, site: SiteContext):
         """Mean AC power the array can deliver in each weather interval [kW]."""

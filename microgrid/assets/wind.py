@@ -6,11 +6,11 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from microgrid.assets.base import AssetSpec, SiteContext, register_asset_kind
+from microgrid.assets.base import GeneratorSpec, SiteContext, register_asset_kind
 
 
 @register_asset_kind
-class WindTurbine(AssetSpec):
+class WindTurbine(GeneratorSpec):
     """One or more identical small wind turbines.
 
     Attributes
@@ -25,7 +25,7 @@ class WindTurbine(AssetSpec):
 
     kind: Literal["wind"] = "wind"
     renewable = True
-    role = "generator"
+    synthetic_capacity_factor = 0.25
 
     turbine: str = "bergey_excel_10"
     hub_height_m: float = Field(default=20.0, gt=0, le=120)
@@ -42,7 +42,7 @@ class WindTurbine(AssetSpec):
         return name
 
     @property
-    def total_rated_power_kw(self) -> float:
+    def rating_kw(self) -> float:
         """Largest output of all turbines together: the power curve's maximum times the count [kW].
 
         Measured small-turbine curves (e.g. the Bergey Excel 10) rise above

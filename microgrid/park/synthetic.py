@@ -79,9 +79,10 @@ def synthetic_inputs(park: Park, day: str = "2026-07-01", *, seed: int = 0, step
                      tz: str = "Asia/Seoul"):
     """Simple seeded profiles of one day for ``park``.
 
-    PV follows a half-sine between 06:00 and 19:00 scaled by a random
-    clearness (0.3-0.9) of the DC capacity; the ORC runs at 85 % of its
-    rating; wind at 25 %; loads are 45 % of contract power at night and
+    Each generator gives its kind's simple shape
+    (:meth:`~microgrid.assets.GeneratorSpec.synthetic_power_kw`): PV follows
+    a half-sine between 06:00 and 19:00 scaled by a random clearness (0.3-0.9)
+    of the DC capacity; the ORC runs at 85 % of its rating; wind at 25 %; loads are 45 % of contract power at night and
     65 % in the day shift, times noise.
 
     Returns
@@ -99,12 +100,7 @@ def synthetic_inputs(park: Park, day: str = "2026-07-01", *, seed: int = 0, step
     generators = park.assets_of_role("generator")
     available_kw = np.zeros((periods, len(generators)))
     for position, asset in enumerate(generators):
-        if asset.kind == "pv":
-            available_kw[:, position] = min(asset.dc_capacity_kw * rng.uniform(0.3, 0.9), asset.rated_power_kw) * sun
-        elif asset.kind == "orc":
-            available_kw[:, position] = 0.85 * asset.rated_power_kw
-        else:
-            available_kw[:, position] = 0.25 * getattr(asset, "total_rated_power_kw", 0.0)
+        available_kw[:, position] = asset.synthetic_power_kw(sun, rng)
     day_shift = (hours >= 8) & (hours < 18)
     load_kw = np.array([
         [participant.contract_power_kw * (0.65 if shift else 0.45) for participant in park.participants]

@@ -109,7 +109,7 @@ def test_soc_carried_between_days(raw, sequential):
     discharge = ds["discharge"].sel(storage=battery.name).values
     expected = soc[:-1] + battery.charge_efficiency * charge[1:] - discharge[1:] / battery.discharge_efficiency
     np.testing.assert_allclose(soc[1:], expected, atol=1e-5)  # includes the 3 midnight seams
-    first = battery.initial_soc_fraction * battery.energy_capacity_kwh
+    first = battery.initial_soc_kwh
     assert soc[0] == pytest.approx(first + battery.charge_efficiency * charge[0] - discharge[0] / battery.discharge_efficiency)
     assert len(ds["day"]) == (END - START).days + 1
 
@@ -246,7 +246,7 @@ def test_lookahead_commits_the_first_day_of_a_two_day_plan(raw, lookahead):
     park = apply_overrides(raw[0], Scenario(), raw[1])
     forecast = forecast_park(park, START, END + dt.timedelta(days=1))
     battery = park.assets_of_role("storage")[0]
-    start_soc = {battery.name: battery.initial_soc_fraction * battery.energy_capacity_kwh}
+    start_soc = {battery.name: battery.initial_soc_kwh}
     two_days = run_dispatch(park, inputs_for_steps(forecast, slice(0, 48), start_soc)).dataset
     assert lookahead.sizes["time"] == 24 * ((END - START).days + 1)  # only the days themselves are kept
     assert lookahead.attrs["lookahead_hours"] == 24
@@ -264,7 +264,7 @@ def test_lookahead_frees_the_battery_from_ending_each_day_where_it_started(raw, 
     """Without look-ahead the cyclic rule returns the battery to its start SOC every midnight; with it, the
     rule applies at the end of the look-ahead, so some midnight differs, and the SOC stays continuous."""
     battery = apply_overrides(raw[0], Scenario(), raw[1]).assets_of_role("storage")[0]
-    first = battery.initial_soc_fraction * battery.energy_capacity_kwh
+    first = battery.initial_soc_kwh
     for ds, cyclic_at_midnight in ((read_dispatch(scenario_path(sequential, "base")), True), (lookahead, False)):
         soc = ds["soc"].sel(storage=battery.name).values
         midnights = soc[23::24]

@@ -89,7 +89,7 @@ def initial_soc(park, inputs) -> dict[str, float]:
     """Initial state of charge of every storage [kWh], as documented in DispatchInputs."""
     return {
         storage.name: float(inputs.initial_soc_kwh.get(storage.name,
-                                                       storage.initial_soc_fraction * storage.energy_capacity_kwh))
+                                                       storage.initial_soc_kwh))
         for storage in park.assets_of_role("storage")
     }
 
@@ -251,7 +251,7 @@ def check_dispatch(park, inputs, ds) -> None:
         eta = np.sqrt(storage.round_trip_efficiency)
         limit = storage.power_kw * hours
         assert (charge[:, position] <= limit + tol).all() and (discharge[:, position] <= limit + tol).all()
-        low, high = storage.soc_min_fraction * storage.energy_capacity_kwh, storage.soc_max_fraction * storage.energy_capacity_kwh
+        low, high = storage.soc_min_kwh, storage.soc_max_kwh
         assert (soc[:, position] >= low - tol).all() and (soc[:, position] <= high + tol).all()
         previous = np.concatenate([[start[storage.name]], soc[:-1, position]])
         np.testing.assert_allclose(soc[:, position], previous + eta * charge[:, position] - discharge[:, position] / eta,

@@ -87,8 +87,8 @@ class ReferenceLP:
         wear = data.storage_wear_krw_per_kwh
         self.ch = np.array([add(K, 0.0, power, 0.0) for t in range(T)]).reshape(T, K)
         self.dis = np.array([add(K, 0.0, power, wear) for t in range(T)]).reshape(T, K)
-        low = np.array([s.soc_min_fraction * s.energy_capacity_kwh for s in storages])
-        high = np.array([s.soc_max_fraction * s.energy_capacity_kwh for s in storages])
+        low = np.array([s.soc_min_kwh for s in storages])
+        high = np.array([s.soc_max_kwh for s in storages])
         self.soc = np.array([add(K, low, high, 0.0) for t in range(T)]).reshape(T, K)
 
         # demand charge: from the tariff files, independently of the engine's arrays

@@ -38,8 +38,7 @@ def test_night_time_pv_is_zero_and_day_time_positive(park, july_week):
 
 def test_generation_never_exceeds_ratings(park, july_week):
     for asset in park.assets_of_role("generator"):
-        rating_kw = {"pv": getattr(asset, "ac_capacity_kw", None), "orc": getattr(asset, "rated_power_kw", None)}.get(
-            asset.kind) or asset.total_rated_power_kw
+        rating_kw = asset.rating_kw
         peak = float(july_week["available_generation"].sel(asset=asset.name).max())  # kWh per 1 h step
         assert peak <= rating_kw * 1.0 + 1e-6, asset.name
 

@@ -187,7 +187,7 @@ def test_embedded_demo_park():
     pv_mwp = sum(a.dc_capacity_kw for a in park.assets if a.kind == "pv") / 1000
     assert 13.0 <= pv_mwp <= 17.0
     orcs = [a for a in park.assets if a.kind == "orc"]
-    assert len(orcs) == 1 and 1000.0 <= orcs[0].rated_power_kw <= 2000.0
+    assert len(orcs) == 1 and 1000.0 <= orcs[0].rating_kw <= 2000.0
     batteries = [a for a in park.assets if a.kind == "battery"]
     assert len(batteries) == 1
     assert 6500.0 <= batteries[0].energy_capacity_kwh <= 7500.0

@@ -23,7 +23,7 @@ def define_storage(model: pyo.ConcreteModel, data, injections) -> None:
 
     def soc_bounds(_model, storage, _step):
         spec = specs[storage]
-        return (spec.soc_min_fraction * spec.energy_capacity_kwh, spec.soc_max_fraction * spec.energy_capacity_kwh)
+        return (spec.soc_min_kwh, spec.soc_max_kwh)
 
     model.charge = pyo.Var(model.storages, model.steps, bounds=energy_bounds)
     model.discharge = pyo.Var(model.storages, model.steps, bounds=energy_bounds)
@@ -47,7 +47,7 @@ def define_storage(model: pyo.ConcreteModel, data, injections) -> None:
             return model.soc[storage, last_step] >= float(data.initial_soc_kwh[storage])
         if spec.terminal_soc_rule == "target":
             target = max(spec.terminal_soc_fraction, spec.soc_min_fraction) * spec.energy_capacity_kwh
-            return model.soc[storage, last_step] >= min(target, spec.soc_max_fraction * spec.energy_capacity_kwh)
+            return model.soc[storage, last_step] >= min(target, spec.soc_max_kwh)
         return pyo.Constraint.Skip
 
     model.terminal_soc = pyo.Constraint(model.storages, rule=terminal_rule)
