@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from market.batch.checkpoint import join_chunks, resume_point, scenario_path, write_chunk
-from market.batch.engine import CompiledDayEngine, UnsupportedModel
+from market.batch.engine import CompiledDayEngine
 from market.batch.scenarios import Scenario, apply_overrides
 from market.dispatch.inputs import DispatchInputs, build_dispatch_data, sub_window
 from market.dispatch.run import run_dispatch
@@ -138,7 +138,7 @@ def run_scenario(job: ScenarioJob, *, on_day: Callable[[int], None] | None = Non
         lookahead_steps = int(round(job.lookahead_hours / ((time[1] - time[0]) / pd.Timedelta(hours=1))))
         span = None  # the span's DispatchData, built once for the compiled engine; days are slices of it
         soc, basis = dict(resume.soc_kwh), resume.basis
-        engine, fallback = None, False
+        engine = None
         pending, objectives, solved = [], [], 0
         for offset in range((job.end - resume.next_day).days + 1):
             day = resume.next_day + dt.timedelta(days=offset)
@@ -146,13 +146,10 @@ def run_scenario(job: ScenarioJob, *, on_day: Callable[[int], None] | None = Non
                 return ""
             committed = days[day]
             steps = slice(committed.start, min(committed.stop + lookahead_steps, len(time)))
-            if job.engine == "compiled" and engine is None and not fallback:
-                try:
-                    engine = CompiledDayEngine(park, inputs_for_steps(forecast, steps, soc))
-                    engine.set_basis(basis)
-                    span = build_dispatch_data(park, inputs_for_steps(forecast, slice(None), {}), engine.rule)
-                except UnsupportedModel:
-                    fallback = True  # the model changed under us: rebuild per day, same results
+            if job.engine == "compiled" and engine is None:
+                engine = CompiledDayEngine(park, inputs_for_steps(forecast, steps, soc))
+                engine.set_basis(basis)
+                span = build_dispatch_data(park, inputs_for_steps(forecast, slice(None), {}), engine.rule)
             if engine is not None and steps.stop - steps.start == engine.steps:
                 window = engine.solve_data(sub_window(span, steps, soc))
             else:  # the Pyomo path, or a window of another length (a DST day, the end of the forecast)

@@ -74,6 +74,8 @@ class DispatchData:
     storage_feeder: np.ndarray
     load_kwh: np.ndarray  # (time, participant)
     available_kwh: np.ndarray  # (time, generator)
+    min_generation_kwh: np.ndarray  # (time, generator) must-run floor, at most the availability
+    generation_cost_krw_per_kwh: np.ndarray  # (time, generator) marginal cost of generating
     import_price: np.ndarray  # (time, participant) marginal import price
     export_price: np.ndarray  # (time,)
     demand_charge_hours: np.ndarray  # (time, participant) bool
@@ -143,8 +145,26 @@ def _initial_soc(storages, given_kwh: dict[str, float]) -> np.ndarray:
     return np.array(initial_soc, dtype=float)
 
 
+def _minimum_output(generators, available_kwh: np.ndarray, step_hours: float) -> np.ndarray:
+    """(time, generator) must-run floor of each generator, at most its availability [kWh per step]."""
+    floor = np.zeros_like(available_kwh)
+    for position, generator in enumerate(generators):
+        floor[:, position] = generator.minimum_output_kwh(available_kwh[:, position], step_hours)
+    return np.minimum(floor, available_kwh)
+
+
+def _generation_cost(generators, time: pd.DatetimeIndex) -> np.ndarray:
+    """(time, generator) marginal cost of each generator [KRW/kWh]."""
+    cost = np.zeros((len(time), len(generators)))
+    for position, generator in enumerate(generators):
+        cost[:, position] = generator.marginal_cost_krw_per_kwh(time)
+    if not np.isfinite(cost).all() or (cost < 0).any():
+        raise EngineInputError("generation cost: expected finite marginal costs >= 0 KRW/kWh")
+    return cost
+
+
 #: Fields of :class:`DispatchData` that run along time (first axis).
-TIME_FIELDS = ("time", "load_kwh", "available_kwh", "import_price", "export_price", "demand_charge_hours", "may_buy")
+TIME_FIELDS = ("time", "load_kwh", "available_kwh", "min_generation_kwh", "generation_cost_krw_per_kwh", "import_price", "export_price", "demand_charge_hours", "may_buy")
 
 
 def sub_window(data: DispatchData, steps: slice, initial_soc_kwh: dict[str, float]) -> DispatchData:
@@ -195,6 +215,9 @@ def build_dispatch_data(park: Park, inputs: DispatchInputs, pricing_rule: str | 
     may_buy = (import_price - fee) >= export_price[:, None]
 
     wear_default = park.market.battery_wear_cost_krw_per_kwh
+    available_kwh = _aligned(
+        inputs.available_generation, "asset", [a.name for a in generators], "available_generation", time
+    )
     return DispatchData(
         park=park,
         time=time,
@@ -210,9 +233,9 @@ def build_dispatch_data(park: Park, inputs: DispatchInputs, pricing_rule: str | 
         storage_owner=np.array([participant_position[a.owner] for a in storages], dtype=int),
         storage_feeder=np.array([feeder_position[a.feeder] for a in storages], dtype=int),
         load_kwh=_aligned(inputs.load, "participant", participants, "load", time),
-        available_kwh=_aligned(
-            inputs.available_generation, "asset", [a.name for a in generators], "available_generation", time
-        ),
+        available_kwh=available_kwh,
+        min_generation_kwh=_minimum_output(generators, available_kwh, step_hours),
+        generation_cost_krw_per_kwh=_generation_cost(generators, time),
         import_price=import_price,
         export_price=export_price,
         demand_charge_hours=demand_hours,

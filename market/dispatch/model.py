@@ -1,24 +1,17 @@
-"""The day-ahead dispatch model, assembled from per-concern builders.
+"""The day-ahead dispatch model, assembled from per-component builders.
 
-Reads as a flat list of ``define_*`` calls, in the manner of PyPSA's
-optimisation package: sets, then each component kind's variables and
-constraints (one builder per kind, see :mod:`market.dispatch.components`),
-then the balances that tie them together, the network, and the objective.
+Reads as a flat list of steps, in the manner of PyPSA's optimisation
+package: sets, then every component's variables and constraints (one file
+per component, :mod:`market.dispatch.components`, the assets' picked by
+role), then the objective. :func:`update_model` is the same list for a
+model that is re-solved: each component writes what a new window changes.
 """
 
 from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from market.dispatch.components import (
-    ASSET_BUILDERS,
-    Injections,
-    define_demand_charge,
-    define_network,
-    define_participants,
-    define_storage_owner_rationality,
-    define_trading,
-)
+from market.dispatch.components import COMPONENTS, BuildOptions, Injections
 from market.dispatch.inputs import DispatchData
 
 
@@ -31,15 +24,9 @@ def define_sets(model: pyo.ConcreteModel, data: DispatchData) -> None:
     model.storages = pyo.Set(initialize=range(len(data.storages)), ordered=True)
 
 
-def define_assets(model: pyo.ConcreteModel, data: DispatchData, injections: Injections) -> None:
-    """Call the builder of every asset role present in the park (and of absent ones, empty)."""
-    for role, builder in ASSET_BUILDERS.items():
-        builder(model, data, injections)
-
-
 def define_objective(model: pyo.ConcreteModel, injections: Injections) -> None:
     """Least total cost to the park [KRW]: grid energy, demand-charge exposure,
-    trade fees and battery wear, less export revenue."""
+    trade fees, fuel and battery wear, less export revenue."""
     model.total_cost = pyo.Objective(expr=sum(injections.costs), sense=pyo.minimize)
 
 
@@ -59,12 +46,22 @@ def create_model(data: DispatchData, *, elastic: bool = False) -> pyo.ConcreteMo
     """
     model = pyo.ConcreteModel(name=f"dispatch {data.park.name} {data.time[0]:%Y-%m-%d}")
     injections = Injections()
+    options = BuildOptions(elastic=elastic)
     define_sets(model, data)
-    define_assets(model, data, injections)
-    define_participants(model, data, injections)
-    define_trading(model, data, injections)
-    define_network(model, data, injections, elastic=elastic)
-    define_demand_charge(model, data, injections)
-    define_storage_owner_rationality(model, data, injections)
+    for component in COMPONENTS:
+        component.define(model, data, injections, options)
     define_objective(model, injections)
     return model
+
+
+def update_model(vectors, model: pyo.ConcreteModel, data: DispatchData) -> None:
+    """Write the numbers of the window ``data`` into ``vectors``, a compiled ``model``'s LP.
+
+    ``model`` must have been built for a window of the same length with
+    every step open to trade and to the demand charge
+    (:func:`market.batch.engine.CompiledDayEngine` builds it so); each
+    component then closes what the window does not allow.
+    """
+    for component in COMPONENTS:
+        if component.update is not None:
+            component.update(vectors, model, data)

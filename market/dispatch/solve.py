@@ -1,8 +1,8 @@
 """Solving a dispatch model with HiGHS.
 
-The Pyomo model is compiled to matrix form with Pyomo's own
-``LinearStandardFormCompiler`` (vectorised, no LP file) and handed to
-highspy in one ``passModel`` call; primal values are loaded back into the
+The Pyomo model is compiled to matrix form (:class:`market.dispatch.lp.CompiledLp`,
+Pyomo's own ``LinearStandardFormCompiler``: vectorised, no LP file) and
+handed to highspy in one ``passModel`` call; primal values are loaded back into the
 Pyomo variables and row duals mapped back to Pyomo constraints. For parks of
 hundreds of tenants this costs about a third of Pyomo's persistent ``highs``
 interface, whose per-constraint hand-over dominated the solve (see
@@ -16,10 +16,10 @@ import time as clock
 from dataclasses import dataclass
 
 import highspy
-import numpy as np
 import pyomo.environ as pyo
 import pyomo.version
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from market.dispatch.lp import CompiledLp
 
 #: HiGHS options fixed for determinism and quiet runs.
 HIGHS_OPTIONS = {"output_flag": False, "threads": 1, "random_seed": 0, "presolve": "on"}
@@ -55,39 +55,24 @@ class SolveOutcome:
     solver: str
 
 
-def _highs_lp(repn) -> highspy.HighsLp:
-    infinity = highspy.kHighsInf
-    matrix = repn.A.tocsc()
-    multipliers = np.fromiter((multiplier for _, multiplier in repn.rows), dtype=int, count=len(repn.rows))
-    lp = highspy.HighsLp()
-    lp.num_col_ = matrix.shape[1]
-    lp.num_row_ = matrix.shape[0]
-    lp.col_cost_ = repn.c.toarray().ravel() if repn.c.shape[0] else np.zeros(matrix.shape[1])
-    lp.col_lower_ = np.array([v.lb if v.lb is not None else -infinity for v in repn.columns], dtype=float)
-    lp.col_upper_ = np.array([v.ub if v.ub is not None else infinity for v in repn.columns], dtype=float)
-    # Mixed form: multiplier 0 is an equality, +1 an upper bound, -1 a lower bound.
-    lp.row_lower_ = np.where(multipliers == 1, -infinity, repn.rhs).astype(float)
-    lp.row_upper_ = np.where(multipliers == -1, infinity, repn.rhs).astype(float)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = matrix.indptr
-    lp.a_matrix_.index_ = matrix.indices
-    lp.a_matrix_.value_ = matrix.data
-    lp.offset_ = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
-    return lp
+def new_highs() -> highspy.Highs:
+    """A HiGHS instance with :data:`HIGHS_OPTIONS` set."""
+    highs = highspy.Highs()
+    for option, value in HIGHS_OPTIONS.items():
+        highs.setOptionValue(option, value)
+    return highs
 
 
 def solve_model(model: pyo.ConcreteModel, *, with_duals: bool = True, time_limit_s: float | None = None) -> SolveOutcome:
     """Solve ``model`` with HiGHS and load the primal solution into it when optimal."""
     started = clock.perf_counter()
-    repn = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
-    highs = highspy.Highs()
-    for option, value in HIGHS_OPTIONS.items():
-        highs.setOptionValue(option, value)
+    compiled = CompiledLp(model)
+    highs = new_highs()
     if time_limit_s is not None:
         highs.setOptionValue("time_limit", float(time_limit_s))
-    if repn.A.shape[0] == 0 and repn.A.shape[1] == 0:
-        return SolveOutcome(True, "Optimal", 0.0, {}, 0.0, 0.0, _solver_name(highs))
-    highs.passModel(_highs_lp(repn))
+    if compiled.empty:
+        return SolveOutcome(True, "Optimal", 0.0, {}, 0.0, 0.0, solver_name(highs))
+    highs.passModel(compiled.highs_lp())
     highs.run()
     status = highs.getModelStatus()
     optimal = status == highspy.HighsModelStatus.kOptimal
@@ -95,10 +80,10 @@ def solve_model(model: pyo.ConcreteModel, *, with_duals: bool = True, time_limit
     objective = None
     if optimal:
         solution = highs.getSolution()
-        for variable, value in zip(repn.columns, solution.col_value):
+        for variable, value in zip(compiled.columns, solution.col_value):
             variable.set_value(value, skip_validation=True)
         if with_duals:
-            for (constraint, _multiplier), dual in zip(repn.rows, solution.row_dual):
+            for (constraint, _multiplier), dual in zip(compiled.rows, solution.row_dual):
                 duals[constraint] = duals.get(constraint, 0.0) + dual
         objective = float(highs.getInfo().objective_function_value)
     return SolveOutcome(
@@ -108,9 +93,9 @@ def solve_model(model: pyo.ConcreteModel, *, with_duals: bool = True, time_limit
         duals=duals,
         wall_seconds=clock.perf_counter() - started,
         highs_seconds=float(highs.getRunTime()),
-        solver=_solver_name(highs),
+        solver=solver_name(highs),
     )
 
 
-def _solver_name(highs: highspy.Highs) -> str:
+def solver_name(highs: highspy.Highs) -> str:
     return f"HiGHS {highs.version()} via Pyomo {pyomo.version.version}"

@@ -10,6 +10,7 @@ from microgrid.assets.base import (
     register_asset_kind,
 )
 from microgrid.assets.battery import Battery
+from microgrid.assets.fuel_cell import FuelCell
 from microgrid.assets.orc import ORCUnit
 from microgrid.assets.pv import PVArray
 from microgrid.assets.wind import WindTurbine
@@ -20,6 +21,7 @@ __all__ = [
     "AssetSpec",
     "GeneratorSpec",
     "Battery",
+    "FuelCell",
     "ORCUnit",
     "PVArray",
     "SiteContext",

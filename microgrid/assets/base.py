@@ -131,6 +131,13 @@ class GeneratorSpec(AssetSpec):
         """Cost of one more kWh delivered in each step of ``time`` [KRW/kWh] (0: free)."""
         return np.zeros(len(time))
 
+    def minimum_output_kwh(self, available_kwh: np.ndarray, step_hours: float) -> np.ndarray:
+        """Energy the generator must deliver in each step while available [kWh per step] (0: none).
+
+        The dispatch takes the lesser of this and the availability.
+        """
+        return np.zeros(len(available_kwh))
+
 
 class StorageSpec(AssetSpec):
     """An asset whose role is to store energy, within a band stated once in kWh.

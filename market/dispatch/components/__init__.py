@@ -1,54 +1,52 @@
-"""Pyomo builders, one per component kind.
+"""The dispatch LP's components, one file per kind.
 
-Each builder adds its variables and constraints to the model and registers
-what it injects into participants' balances and feeders' flows in the
-shared :class:`Injections`, and what it costs in the objective's term list.
-Asset builders are looked up by the asset spec's ``role``, so a new kind of
-asset with a new role is a new file here plus one line in
-:data:`ASSET_BUILDERS`.
+Each component file owns its part of the LP twice over:
+
+- ``define(model, data, injections, options)`` adds its variables and
+  constraints to the Pyomo model and registers what it injects into
+  participants' balances and feeders' flows in the shared
+  :class:`Injections`, and what it costs in the objective's term list;
+- ``update(vectors, model, data)`` writes the numbers that change from one
+  window to the next (bounds, right-hand sides, costs, coefficients) into a
+  compiled LP's :class:`~market.dispatch.lp.WindowVectors`, in the
+  component's own terms.
+
+The one-day path builds the model from a window's data (``define`` only);
+the rolling batch builds it once and re-solves it with ``update`` per
+window (:mod:`market.batch.engine`). Both run the same component code, so
+a new component is written once: a file here with a :class:`Component`,
+and its place in :data:`COMPONENTS` (asset components are picked by the
+asset spec's role, :data:`ASSET_COMPONENTS`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from market.dispatch.components import (
+    demand_charge,
+    generators,
+    network,
+    ownership,
+    participants,
+    storage,
+    trading,
+)
+from market.dispatch.components.base import BuildOptions, Component, Injections
+from microgrid.assets import AssetRole
 
-from market.dispatch.components import generators, storage
-from market.dispatch.components.network import define_network
-from market.dispatch.components.ownership import define_storage_owner_rationality
-from market.dispatch.components.participants import define_demand_charge, define_participants
-from market.dispatch.components.trading import define_trading
-
-
-@dataclass
-class Injections:
-    """Linear terms injected into participants' balances and feeders.
-
-    ``participant[(p, t)]`` holds energy made available to participant ``p``
-    in step ``t`` (positive = supply, negative = consumption) [kWh];
-    ``feeder[(f, t)]`` the same for the physical injection into feeder ``f``.
-    ``costs`` collects objective terms [KRW].
-    """
-
-    participant: dict = field(default_factory=lambda: defaultdict(list))
-    feeder: dict = field(default_factory=lambda: defaultdict(list))
-    #: ``production[(p, t)]``: what participant ``p`` generated or discharged,
-    #: the most it may sell to others [kWh].
-    production: dict = field(default_factory=lambda: defaultdict(list))
-    costs: list = field(default_factory=list)
-
-
-__all__ = [
-    "ASSET_BUILDERS",
-    "Injections",
-    "define_demand_charge",
-    "define_network",
-    "define_participants",
-    "define_storage_owner_rationality",
-    "define_trading",
-]
-
-ASSET_BUILDERS = {
-    "generator": generators.define_generators,
-    "storage": storage.define_storage,
+#: Asset components by the asset spec's role.
+ASSET_COMPONENTS: dict[AssetRole, Component] = {
+    AssetRole.GENERATOR: generators.COMPONENT,
+    AssetRole.STORAGE: storage.COMPONENT,
 }
+
+#: Every component in build order: the assets' (by role), then what ties them together.
+COMPONENTS: tuple[Component, ...] = (
+    *ASSET_COMPONENTS.values(),
+    participants.COMPONENT,
+    trading.COMPONENT,
+    network.COMPONENT,
+    demand_charge.COMPONENT,
+    ownership.COMPONENT,
+)
+
+__all__ = ["ASSET_COMPONENTS", "BuildOptions", "COMPONENTS", "Component", "Injections"]

@@ -10,22 +10,30 @@ that an infeasible day can be explained: which limit, which step, by how much.
 
 from __future__ import annotations
 
+import numpy as np
 import pyomo.environ as pyo
+
+from market.dispatch.components.base import Component
 
 #: Penalty on limit slack in elastic mode [KRW/kWh]: far above any price, so
 #: slack is used only where no feasible dispatch exists.
 ELASTIC_PENALTY_KRW_PER_KWH = 1.0e6
 
 
-def define_network(model: pyo.ConcreteModel, data, injections, elastic: bool = False) -> None:
+def feeder_load_kwh(data) -> np.ndarray:
+    """(time, feeder) load of the participants on each feeder [kWh per step]."""
+    load = np.zeros((len(data.feeders), len(data.time)))
+    np.add.at(load, data.participant_feeder, data.load_kwh.T)
+    return load.T
+
+
+def define_network(model: pyo.ConcreteModel, data, injections, options) -> None:
     """Add feeder and transformer flows [kWh per step] and their limits."""
+    elastic = options.elastic
     step_hours = data.step_hours
     feeders = data.park.network.feeders
     transformer = data.park.network.transformer
-    load_on_feeder = [[0.0] * len(data.time) for _ in feeders]
-    for participant, feeder in enumerate(data.participant_feeder):
-        for step in range(len(data.time)):
-            load_on_feeder[feeder][step] += float(data.load_kwh[step, participant])
+    load_on_feeder = feeder_load_kwh(data)
 
     def feeder_bounds(_model, feeder, _step):
         if elastic:
@@ -37,7 +45,7 @@ def define_network(model: pyo.ConcreteModel, data, injections, elastic: bool = F
 
     def feeder_definition(_model, feeder, step):
         injected = injections.feeder.get((feeder, step), ())
-        return model.feeder_flow[feeder, step] + sum(injected) == load_on_feeder[feeder][step]
+        return model.feeder_flow[feeder, step] + sum(injected) == float(load_on_feeder[step, feeder])
 
     model.feeder_definition = pyo.Constraint(model.feeders, model.steps, rule=feeder_definition)
 
@@ -59,6 +67,11 @@ def define_network(model: pyo.ConcreteModel, data, injections, elastic: bool = F
     model.transformer_definition = pyo.Constraint(model.steps, rule=transformer_definition)
     if elastic:
         _define_elastic_limits(model, data, injections)
+
+
+def update_network(vectors, model: pyo.ConcreteModel, data) -> None:
+    """A window's load on each feeder (the limits are the park's)."""
+    vectors.set_rhs(model.feeder_definition, feeder_load_kwh(data))
 
 
 def _define_elastic_limits(model, data, injections) -> None:
@@ -92,3 +105,6 @@ def _define_elastic_limits(model, data, injections) -> None:
             + sum(model.transformer_import_slack[t] + model.transformer_export_slack[t] for t in model.steps)
         )
     )
+
+
+COMPONENT = Component("network", define_network, update_network)

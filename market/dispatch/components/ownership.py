@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyomo.environ as pyo
 
+from market.dispatch.components.base import Component
 from market.pricing import PRICING_RULES
 
 
@@ -68,7 +69,7 @@ def owner_row(data, owner: int) -> OwnerRow:
     )
 
 
-def define_storage_owner_rationality(model: pyo.ConcreteModel, data, injections) -> None:
+def define_storage_owner_rationality(model: pyo.ConcreteModel, data, injections, options) -> None:
     """Add one no-worse-than-grid constraint per storage-owning participant [KRW]."""
     bought_index = set(model.bought.index_set())
 
@@ -86,6 +87,29 @@ def define_storage_owner_rationality(model: pyo.ConcreteModel, data, injections)
     model.storage_owner_rationality = pyo.Constraint(storage_owners(data), rule=owner_rule)
 
 
+#: The owner row's terms: each is an :class:`OwnerRow` field and the model variable of the same name.
+OWNER_TERMS = ("grid_import", "sold", "grid_export", "bought")
+
+
+def update_storage_owner_rationality(vectors, model: pyo.ConcreteModel, data) -> None:
+    """A window's owner rows: the prices it guarantees are coefficients, the grid-only cost the bound."""
+    bounds = np.zeros(len(data.participants))  # positions without an owner row are skipped
+    for owner in storage_owners(data):
+        row = owner_row(data, owner)
+        constraint = model.storage_owner_rationality[owner]
+        for name in OWNER_TERMS:
+            steps, elements = vectors.lp.once(("storage owner terms", owner, name),
+                                              lambda name=name: _owner_terms(model, getattr(model, name), owner))
+            vectors.set_coefficients(constraint, elements, getattr(row, name)[steps])
+        bounds[owner] = row.bound_krw
+    vectors.set_rhs(model.storage_owner_rationality, bounds)
+
+def _owner_terms(model, variable, owner: int) -> tuple[list[int], list]:
+    """Steps in which ``variable`` has an element of ``owner``, and those elements."""
+    steps = [step for step in model.steps if (owner, step) in variable]
+    return steps, [variable[owner, step] for step in steps]
+
+
 def forced_charge_cost(data, owner: int) -> float:
     """Cost of the net charge the terminal rules force on ``owner``'s storage [KRW]."""
     specs = data.park.assets_of_role("storage")
@@ -99,3 +123,7 @@ def forced_charge_cost(data, owner: int) -> float:
         if shortfall > 0:
             cost += shortfall / spec.charge_efficiency * dearest
     return cost
+
+
+COMPONENT = Component("storage_owner_rationality", define_storage_owner_rationality,
+                      update_storage_owner_rationality)

@@ -1,31 +1,31 @@
-"""Participants: grid import and export, trades, energy balance, demand charge.
+"""Participants: grid import and export, trades, and the energy balance.
 
 Each participant's balance closes in every step::
 
-    grid_import + bought + (own generation + discharge - charge)
+    grid_import + bought + (whatever its assets inject: generation + discharge - charge ...)
         == load + grid_export + sold
 
-A participant sells at most what it generated or discharged in the step,
-so a tenant cannot resell KEPCO energy as a direct trade. Variables exist
-only where they can be non-zero (only producers sell or export; a buyer
-buys only in steps where a trade can beat its grid price), which keeps the
-model small for parks of hundreds of tenants.
+Every participant takes the injections of whatever it owns, whatever the
+asset's role. A participant sells at most what it produced in the step
+(generated or discharged), so a tenant cannot resell KEPCO energy as a
+direct trade. Variables exist only where they can be non-zero (only
+producers sell or export; a buyer buys only in steps where a trade can beat
+its grid price), which keeps the model small for parks of hundreds of
+tenants.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pyomo.environ as pyo
 
-
-def producers_of(data) -> list[int]:
-    """Positions of participants that own a generator or a storage, sorted."""
-    return sorted(set(int(o) for o in data.generator_owner) | set(int(o) for o in data.storage_owner))
+from market.dispatch.components.base import Component
 
 
-def define_participants(model: pyo.ConcreteModel, data, injections) -> None:
+def define_participants(model: pyo.ConcreteModel, data, injections, options) -> None:
     """Add grid and trade variables [kWh per step] and the balance of every participant."""
     steps = range(len(data.time))
-    producers = producers_of(data)
+    producers = injections.producers()
     producer_steps = [(participant, step) for participant in producers for step in steps]
     buyer_steps = [
         (participant, step)
@@ -49,7 +49,7 @@ def define_participants(model: pyo.ConcreteModel, data, injections) -> None:
         if participant in is_producer:
             terms.append(-model.grid_export[participant, step])
             terms.append(-model.sold[participant, step])
-            terms.extend(injections.participant.get((participant, step), ()))
+        terms.extend(injections.participant.get((participant, step), ()))
         return pyo.quicksum(terms) == float(load[step, participant])
 
     model.participant_balance = pyo.Constraint(model.participants, model.steps, rule=balance)
@@ -74,26 +74,14 @@ def define_participants(model: pyo.ConcreteModel, data, injections) -> None:
     )
 
 
-def define_demand_charge(model: pyo.ConcreteModel, data, injections) -> None:
-    """Add each participant's peak import in demand-charge hours [kW] and its weighted cost.
+def update_participants(vectors, model: pyo.ConcreteModel, data) -> None:
+    """A window's loads, grid prices and the steps in which each buyer may trade."""
+    vectors.set_rhs(model.participant_balance, data.load_kwh)
+    vectors.set_cost(model.grid_import, data.import_price)
+    shape = data.import_price.shape
+    vectors.set_cost(model.grid_export, -np.broadcast_to(data.export_price[:, None], shape))
+    # A model built for every step (the batch's) closes a buyer's purchases where a trade cannot beat the grid.
+    vectors.set_upper(model.bought, np.where(data.may_buy, np.inf, 0.0))
 
-    KEPCO bills the basic charge on the highest 15-minute demand in mid and
-    peak hours over a 12-month window. A day-ahead plan cannot know the
-    window, so the day's peak import is charged at ``demand_charge_weight``
-    times one month's basic charge (1/30 by default): a documented
-    approximation that keeps the optimiser from piling imports into one hour.
-    """
-    charged = [p for p in range(len(data.participants)) if data.demand_charge_krw_per_kw[p] > 0]
-    model.peak_import = pyo.Var(charged, within=pyo.NonNegativeReals)
-    hours = data.demand_charge_hours
-    step_hours = data.step_hours
-    index = [(p, step) for p in charged for step in range(len(data.time)) if hours[step, p]]
 
-    def peak_rule(_model, participant, step):
-        return step_hours * model.peak_import[participant] >= model.grid_import[participant, step]
-
-    model.peak_definition = pyo.Constraint(index, rule=peak_rule)
-    if charged:
-        injections.costs.append(
-            pyo.quicksum((float(data.demand_charge_krw_per_kw[p]) * model.peak_import[p] for p in charged))
-        )
+COMPONENT = Component("participants", define_participants, update_participants)

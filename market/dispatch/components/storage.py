@@ -9,10 +9,13 @@ charged per kWh discharged.
 
 from __future__ import annotations
 
+import numpy as np
 import pyomo.environ as pyo
 
+from market.dispatch.components.base import Component
 
-def define_storage(model: pyo.ConcreteModel, data, injections) -> None:
+
+def define_storage(model: pyo.ConcreteModel, data, injections, options) -> None:
     """Add ``charge``, ``discharge`` [kWh per step] and ``soc`` [kWh, end of step]."""
     specs = data.park.assets_of_role("storage")
     step_hours = data.step_hours
@@ -46,8 +49,7 @@ def define_storage(model: pyo.ConcreteModel, data, injections) -> None:
         if spec.terminal_soc_rule == "cyclic":
             return model.soc[storage, last_step] >= float(data.initial_soc_kwh[storage])
         if spec.terminal_soc_rule == "target":
-            target = max(spec.terminal_soc_fraction, spec.soc_min_fraction) * spec.energy_capacity_kwh
-            return model.soc[storage, last_step] >= min(target, spec.soc_max_kwh)
+            return model.soc[storage, last_step] >= _terminal_target_kwh(spec)
         return pyo.Constraint.Skip
 
     model.terminal_soc = pyo.Constraint(model.storages, rule=terminal_rule)
@@ -63,3 +65,26 @@ def define_storage(model: pyo.ConcreteModel, data, injections) -> None:
             injections.production[owner, step].append(model.discharge[storage, step])
             if wear:
                 injections.costs.append(wear * model.discharge[storage, step])
+
+
+def update_storage(vectors, model: pyo.ConcreteModel, data) -> None:
+    """A window's starting charge: the first step's dynamics and the cyclic terminal rule."""
+    if not len(data.storages):
+        return
+    # The starting charge is the constant side of the first step's dynamics; later steps' is 0.
+    start = np.zeros((len(data.time), len(data.storages)))
+    start[0] = data.initial_soc_kwh
+    vectors.set_rhs(model.soc_dynamics, start)
+    specs = data.park.assets_of_role("storage")
+    cyclic = np.array([spec.terminal_soc_rule == "cyclic" for spec in specs], dtype=bool)
+    target = np.array([_terminal_target_kwh(spec) for spec in specs], dtype=float)
+    vectors.set_rhs(model.terminal_soc, np.where(cyclic, data.initial_soc_kwh, target))
+
+
+def _terminal_target_kwh(spec) -> float:
+    """End-of-window charge the ``target`` rule asks for, within the band [kWh]."""
+    target = max(spec.terminal_soc_fraction, spec.soc_min_fraction) * spec.energy_capacity_kwh
+    return min(target, spec.soc_max_kwh)
+
+
+COMPONENT = Component("storage", define_storage, update_storage)

@@ -15,8 +15,10 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
+from market.dispatch.components.base import Component
 
-def define_trading(model: pyo.ConcreteModel, data, injections) -> None:
+
+def define_trading(model: pyo.ConcreteModel, data, injections, options) -> None:
     """Add the pool balance of every step; its dual is the park's marginal trade value [KRW/kWh]."""
     sold_by_step = defaultdict(list)
     bought_by_step = defaultdict(list)
@@ -32,3 +34,7 @@ def define_trading(model: pyo.ConcreteModel, data, injections) -> None:
     fee = data.park.market.trade_fee_krw_per_kwh
     if fee:
         injections.costs.append(fee * pyo.quicksum(model.bought.values()))
+
+
+#: Nothing of the pool changes between windows: its balance is 0 == 0 and the fee is the park's.
+COMPONENT = Component("trading", define_trading, None)
