@@ -67,7 +67,8 @@ def rss_mb() -> float:
 
 def main() -> None:
     from market.batch import BatchConfig, Scenario, run_batch
-    from market.batch.scenarios import apply_overrides, read_park_raw
+    from market.batch.scenarios import apply_overrides
+    from microgrid.park import demo_park_path, read_park
     from microgrid.forecast import forecast_park
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -77,7 +78,7 @@ def main() -> None:
     parser.add_argument("--sweep", action="store_true")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "batch.json")
     args = parser.parse_args()
-    raw, source = read_park_raw(None)
+    raw, source = read_park(None), str(demo_park_path())
     start = dt.date(args.year, 1, 1)
     end = start + dt.timedelta(days=args.days - 1)
     folder = Path(tempfile.mkdtemp(prefix="bench-batch-"))

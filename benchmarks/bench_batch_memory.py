@@ -151,9 +151,9 @@ def child(kind: str, days: int, workers: int, scenarios: int, checkpoint_days: i
     """One run in this (fresh) process; writes its figures to ``result``."""
     base_before_imports = vm_rss_mb()
     from market.batch import BatchConfig, Scenario, run_batch
-    from market.batch.scenarios import read_park_raw
+    from microgrid.park import demo_park_path, read_park
 
-    raw, source = read_park_raw(None)
+    raw, source = read_park(None), str(demo_park_path())
     start = dt.date(year, 1, 1)
     end = start + dt.timedelta(days=days - 1)
     if kind == "span":

@@ -156,11 +156,13 @@ def settle(
     from market.dispatch import run_dispatch
     from market.dispatch.io import read_dispatch, write_dataset_atomic
     from market.ledger import open_ledger
-    from market.settlement import read_metered, read_park_with_rules, settle_basic_charge, settle_day
+    from market.settlement import read_metered, rules_for, settle_basic_charge, settle_day
+    from microgrid.park import read_park
     from microgrid.forecast import day_inputs
 
     try:
-        park, rules = read_park_with_rules(park_file)
+        park = read_park(park_file)
+        rules = rules_for(park)
         day = _parse_date(date, park.park.timezone)
         path = results / f"dispatch-{day.isoformat()}.nc"
         if not path.is_file():
@@ -196,11 +198,13 @@ def statement(
 ) -> None:
     """Write a participant's monthly statement (CSV + printable HTML)."""
     from market.ledger import open_ledger
-    from market.settlement import read_park_with_rules
+    from market.settlement import rules_for
+    from microgrid.park import read_park
     from market.settlement.statement import monthly_statement, write_statement
 
     try:
-        park, rules = read_park_with_rules(park_file)
+        park = read_park(park_file)
+        rules = rules_for(park)
         ledger = open_ledger(db or _default_db(results))
         made = monthly_statement(ledger, park, rules, participant, month)
         csv_path, html_path = write_statement(made, out or results / f"statement-{participant}-{month}.csv")
@@ -219,11 +223,13 @@ def income(
     """Collect and pay a quarter's sunlight income; writes income-<quarter>.csv (per tenant and per worker)."""
     from market.income import settle_income
     from market.ledger import open_ledger
-    from market.settlement import read_park_with_rules
+    from market.settlement import rules_for
+    from microgrid.park import read_park
     from market.settlement.statement import _atomic_write
 
     try:
-        park, rules = read_park_with_rules(park_file)
+        park = read_park(park_file)
+        rules = rules_for(park)
         ledger = open_ledger(db or _default_db(results))
         settled = settle_income(ledger, park, rules, quarter)
     except EngineInputError as error:
@@ -266,25 +272,25 @@ def batch(
 
     from market.batch import BatchConfig, run_batch
     from market.batch.rolling import ENGINES
-    from market.batch.scenarios import read_park_raw, read_scenarios
+    from market.batch.scenarios import read_scenarios
     from market.batch.settle import read_figures
-    from market.settlement import split_rules
+    from microgrid.park import demo_park_path, read_park
 
     try:
         if not 0 <= lookahead_hours <= 168:
             raise EngineInputError(f"--lookahead-hours = {lookahead_hours}: expected 0 to 168 hours")
         if engine not in ENGINES:
             raise EngineInputError(f"--engine = {engine!r}: expected one of {list(ENGINES)}")
-        raw, source = read_park_raw(park_file)
-        raw, rules = split_rules(raw, source)
+        park = read_park(park_file)
+        source = str(park_file if park_file is not None else demo_park_path())
         scenarios = read_scenarios(scenarios_file)
         first = _parse_date(start, "Asia/Seoul") if start else dt.date(year, 1, 1)
         last = _parse_date(end, "Asia/Seoul") if end else dt.date(year, 12, 31)
         if last < first:
             raise EngineInputError(f"--end = {last}: expected on or after {first}")
-        config = BatchConfig(raw, source, scenarios, first, last, out, "actual" if actual else "day_ahead",
+        config = BatchConfig(park, source, scenarios, first, last, out, "actual" if actual else "day_ahead",
                              str(weather_file) if weather_file else None, workers, scheduler, engine=engine,
-                             progress=True, settle=settle_days, settlement_rules=rules,
+                             progress=True, settle=settle_days,
                              lookahead_hours=lookahead_hours)
         store = run_batch(config)
         settled = [read_figures(out, s.name) for s in scenarios] if settle_days and store is not None else []
@@ -518,10 +524,12 @@ def redispatch(
     from market.ledger import open_ledger
     from market.redispatch.correction import settle_correction
     from market.redispatch.intraday import redispatch as run_redispatch
-    from market.settlement import read_park_with_rules
+    from market.settlement import rules_for
+    from microgrid.park import read_park
 
     try:
-        park, rules = read_park_with_rules(park_file)
+        park = read_park(park_file)
+        rules = rules_for(park)
         day = _parse_date(date, park.park.timezone)
         try:
             hour = dt.time.fromisoformat(from_time)

@@ -30,11 +30,13 @@ def run_and_settle_day(park_file: str | None, db: str, results: str | Path, day:
     from market.dispatch import run_dispatch
     from market.dispatch.io import read_dispatch, write_dataset_atomic
     from market.ledger import open_ledger
-    from market.settlement import read_park_with_rules, settle_basic_charge, settle_day
+    from market.settlement import rules_for, settle_basic_charge, settle_day
+    from microgrid.park import read_park
     from microgrid.forecast import day_inputs
 
     progress = progress or _quiet
-    park, rules = read_park_with_rules(park_file)
+    park = read_park(park_file)
+    rules = rules_for(park)
     path = Path(results) / f"dispatch-{day.isoformat()}.nc"
     if dispatch or not path.is_file():
         progress("run_forecast", 0.05)
@@ -66,7 +68,8 @@ def prepare_demo_data(park_file: str | None, db: str, results: str | Path,
     """
     from market.income import settle_income
     from market.ledger import open_ledger
-    from market.settlement import read_park_with_rules
+    from market.settlement import rules_for
+    from microgrid.park import read_park
 
     say = progress or (lambda _message: None)
     results = Path(results)
@@ -86,7 +89,8 @@ def prepare_demo_data(park_file: str | None, db: str, results: str | Path,
     for day in todo:
         say(f"{'settling' if day in days else 'dispatching and settling'} {day}")
         run_and_settle_day(park_file, db, results, day, dispatch=day not in days)
-    park, rules = read_park_with_rules(park_file)
+    park = read_park(park_file)
+    rules = rules_for(park)
     ledger = open_ledger(db)
     try:
         if ledger.settlements(kind="income").empty:

@@ -23,7 +23,6 @@ per-principal filtering happens after the cache.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,10 +30,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 import xarray as xr
-from sqlalchemy import func, select
-
-from market.ledger.models import Account, DayStat, Entry, Settlement
-from market.ledger.store import ENTRY_COLUMNS
+from market.income.sunlight import worker_heads
+from market.ledger.vocabulary import PARTICIPANT_PREFIX as PARTICIPANT_ACCOUNTS
+from market.ledger.vocabulary import AccountName, LegKind, SettlementKind
 from ui.auth import Principal
 from ui.config import UiConfig
 
@@ -48,9 +46,11 @@ class AccessDenied(PermissionError):
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _park_and_rules(park_file: str | None, mtime_ns: int):
-    from market.settlement import read_park_with_rules
+    from market.settlement import rules_for
+    from microgrid.park import read_park
 
-    return read_park_with_rules(park_file)
+    park = read_park(park_file)
+    return park, rules_for(park)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -84,11 +84,8 @@ def _file_key(path: Path) -> tuple[str, int, int]:
 
 
 def ledger_version(ledger) -> tuple:
-    """Changes whenever a settlement is written or replaced."""
-    with ledger.engine.connect() as connection:
-        entries = connection.execute(select(func.count(Entry.id), func.max(Entry.id))).one()
-        settlements = connection.execute(select(func.count(Settlement.id), func.max(Settlement.created_at))).one()
-    return tuple(entries) + tuple(str(value) for value in settlements)
+    """Changes whenever a settlement is written or replaced (:meth:`market.ledger.Ledger.version`)."""
+    return ledger.version()
 
 
 # --- a consistent read of the ledger --------------------------------------------------------------
@@ -108,21 +105,9 @@ class LedgerSnapshot:
 
     @classmethod
     def read(cls, ledger) -> "LedgerSnapshot":
-        stat_columns = [column.name for column in DayStat.__table__.columns if column.name != "settlement_id"]
-        with ledger.engine.connect() as connection, connection.begin():
-            entries = connection.execute(
-                select(Settlement.key, Entry.day, Account.name, Entry.kind, Entry.detail, Entry.quantity_kwh,
-                       Entry.amount_krw)
-                .join(Settlement, Settlement.id == Entry.settlement_id)
-                .join(Account, Account.id == Entry.account_id).order_by(Entry.id)).all()
-            stats = connection.execute(select(*[DayStat.__table__.c[name] for name in stat_columns])).all()
-            settlements = connection.execute(
-                select(Settlement.key, Settlement.kind, Settlement.period_start, Settlement.period_end,
-                       Settlement.created_at).order_by(Settlement.period_start)).all()
-        entry_frame = pd.DataFrame(entries, columns=ENTRY_COLUMNS)
-        entry_frame["amount_krw"] = entry_frame["amount_krw"].astype("int64")
-        return cls(entry_frame, pd.DataFrame(stats, columns=stat_columns),
-                   pd.DataFrame(settlements, columns=["key", "kind", "period_start", "period_end", "created_at"]))
+        """One transaction (:meth:`market.ledger.Ledger.read_tables`)."""
+        tables = ledger.read_tables()
+        return cls(tables.entries, tables.day_stats, tables.settlements)
 
     def entries(self, *, key=None, kind=None, start=None, end=None, account_prefix=None) -> pd.DataFrame:
         frame = self.entry_frame
@@ -231,7 +216,7 @@ class DataAccess:
     def settled_days(self) -> list[dt.date]:
         """Days settled on the ledger, newest first."""
         frame = self._snapshot().settlement_frame
-        return sorted(frame.loc[frame["kind"] == "day", "period_start"], reverse=True)
+        return sorted(frame.loc[frame["kind"] == SettlementKind.DAY, "period_start"], reverse=True)
 
     def dispatch_days(self) -> list[dt.date]:
         """Days with a dispatch file, newest first (park view only)."""
@@ -252,7 +237,7 @@ class DataAccess:
         self._require_park()
         dataset = _dispatch(*_file_key(self._dispatch_path(day)))
         settlements = self._snapshot().settlement_frame
-        match = settlements[settlements["key"] == f"day:{day.isoformat()}"]
+        match = settlements[settlements["key"] == SettlementKind.DAY.key(day.isoformat())]
         return ParkDay(day, dataset, summarize(dataset), match["created_at"].iloc[0] if not match.empty else None)
 
     def run_day(self, day: dt.date, progress=None) -> Path:
@@ -268,7 +253,7 @@ class DataAccess:
         """Hour-by-hour trades of a settled day of one participant."""
         name = self.participant(participant)
         snapshot = self._snapshot()
-        lines = snapshot.entries(key=f"day:{day.isoformat()}", account_prefix=f"participant:{name}:cash")
+        lines = snapshot.entries(key=SettlementKind.DAY.key(day.isoformat()), account_prefix=AccountName.cash(name))
         totals = lines[["kind", "detail", "quantity_kwh", "amount_krw"]].reset_index(drop=True)
         hourly = pd.DataFrame(columns=["time", "counterpart", "direction", "energy_kwh", "price_krw_per_kwh",
                                        "amount_krw", "fee_krw"])
@@ -277,9 +262,9 @@ class DataAccess:
             return TradesView(name, day, hourly, totals, False)
         dataset = _dispatch(*_file_key(path))
         hourly = _participant_trades(dataset, name)
-        settled = lines[lines["kind"].isin(["trade_purchase", "trade_sale"])]
+        settled = lines[lines["kind"].isin([LegKind.TRADE_PURCHASE, LegKind.TRADE_SALE])]
         settled = settled.groupby(["detail", "kind"])["quantity_kwh"].sum()
-        found = hourly.assign(kind=np.where(hourly["direction"] == "buy", "trade_purchase", "trade_sale")) \
+        found = hourly.assign(kind=np.where(hourly["direction"] == "buy", str(LegKind.TRADE_PURCHASE), str(LegKind.TRADE_SALE))) \
             .groupby(["counterpart", "kind"])["energy_kwh"].sum() if not hourly.empty else pd.Series(dtype=float)
         found.index = found.index.set_names(["detail", "kind"]) if not hourly.empty else found.index
         joined = pd.concat([settled.rename("ledger"), found.rename("file")], axis=1).fillna(0.0)
@@ -335,16 +320,16 @@ class DataAccess:
     # -- sunlight income ------------------------------------------------------------------------------
     def income_history(self) -> pd.DataFrame:
         """Per quarter, the park's fund: inflow, paid to tenants and to workers [KRW] (aggregate figures)."""
-        entries = self._snapshot().entries(kind="income", account_prefix="park:sunlight_fund")
+        entries = self._snapshot().entries(kind=SettlementKind.INCOME, account_prefix=AccountName.SUNLIGHT_FUND)
         if entries.empty:
             return pd.DataFrame(columns=["quarter", "inflow_krw", "tenants_krw", "workers_krw", "kept_krw"])
-        entries = entries.assign(quarter=entries["key"].str.removeprefix("income:"))
+        entries = entries.assign(quarter=entries["key"].str.removeprefix(SettlementKind.INCOME.key("")))
         table = entries.pivot_table(index="quarter", columns="kind", values="amount_krw", aggfunc="sum", fill_value=0)
         frame = pd.DataFrame({
             "quarter": table.index,
-            "inflow_krw": table.get("income_contribution", 0),
-            "tenants_krw": -table.get("income_tenant", 0),
-            "workers_krw": -table.get("income_workers", 0),
+            "inflow_krw": table.get(LegKind.INCOME_CONTRIBUTION, 0),
+            "tenants_krw": -table.get(LegKind.INCOME_TENANT, 0),
+            "workers_krw": -table.get(LegKind.INCOME_WORKERS, 0),
         }).reset_index(drop=True)
         frame["kept_krw"] = frame["inflow_krw"] - frame["tenants_krw"] - frame["workers_krw"]
         return frame
@@ -354,30 +339,27 @@ class DataAccess:
 
         A tenant gets its own rows only.
         """
-        entries = self._snapshot().entries(kind="income", account_prefix="participant:")
+        snapshot = self._snapshot()
+        entries = snapshot.entries(kind=SettlementKind.INCOME, account_prefix=PARTICIPANT_ACCOUNTS)
+        heads_by_key = worker_heads(snapshot.settlement_frame)
         rows = []
         for name in self.participants():
-            own = entries[entries["account"].str.startswith(f"participant:{name}:")]
+            own = entries[entries["account"].str.startswith(AccountName.of_participant(name))]
             for key, lines in own.groupby("key"):
-                workers = lines[lines["kind"] == "income_workers"]
-                heads = 0
-                if not workers.empty:
-                    found = re.search(r"(\d+) heads", str(workers["detail"].iloc[0]))
-                    heads = int(found.group(1)) if found else 0
+                workers = lines[lines["kind"] == LegKind.INCOME_WORKERS]
+                heads = heads_by_key.get(key, {}).get(name, 0) if not workers.empty else 0
                 workers_krw = int(workers["amount_krw"].sum())
-                rows.append({"quarter": key.removeprefix("income:"), "participant": name,
-                             "contribution_krw": -int(lines.loc[lines["kind"] == "income_contribution",
+                rows.append({"quarter": key.removeprefix(SettlementKind.INCOME.key("")), "participant": name,
+                             "contribution_krw": -int(lines.loc[lines["kind"] == LegKind.INCOME_CONTRIBUTION,
                                                                 "amount_krw"].sum()),
-                             "tenant_krw": int(lines.loc[lines["kind"] == "income_tenant", "amount_krw"].sum()),
+                             "tenant_krw": int(lines.loc[lines["kind"] == LegKind.INCOME_TENANT, "amount_krw"].sum()),
                              "workers_krw": workers_krw, "heads": heads,
                              "per_worker_krw": workers_krw / heads if heads else 0.0})
         columns = ["quarter", "participant", "contribution_krw", "tenant_krw", "workers_krw", "heads", "per_worker_krw"]
         return pd.DataFrame(rows, columns=columns).sort_values(["quarter", "participant"]).reset_index(drop=True)
 
     def fund_balance(self) -> int:
-        from market.settlement import accounts
-
-        return self._snapshot().balance(accounts.SUNLIGHT_FUND)
+        return self._snapshot().balance(AccountName.SUNLIGHT_FUND)
 
     # -- batch results (Year) -------------------------------------------------------------------------
     def batch_files(self) -> list[Path]:

@@ -14,7 +14,7 @@ def foresight_report(config) -> list[dict]:
 
     rows = []
     for scenario in config.scenarios:
-        park = apply_overrides(config.park_raw, scenario, config.park_source)
+        park = apply_overrides(config.park, scenario, config.park_source)
         forecast = forecast_park(park, config.start, config.end, kind=config.kind, weather_file=config.weather_file)
         rolling = read_dispatch(scenario_path(config.out, scenario.name))
         soc = {s.name: s.initial_soc_kwh for s in park.assets_of_role("storage")}

@@ -46,6 +46,7 @@ from market.batch.engine import CompiledDayEngine
 from market.batch.scenarios import Scenario, apply_overrides
 from market.dispatch.inputs import DispatchInputs, build_dispatch_data, sub_window
 from market.dispatch.run import run_dispatch
+from microgrid.park import Park
 
 ENGINES = ("compiled", "pyomo")
 
@@ -56,9 +57,10 @@ class ScenarioJob:
 
     Attributes
     ----------
-    park_raw : dict
-        The park file's parsed TOML; the scenario's overrides apply to it.
+    park : Park
+        The park as read by :func:`microgrid.park.read_park`; the scenario's overrides apply to it.
     park_source : str
+        Name of the park file, for messages.
     scenario : Scenario
     start, end : datetime.date
         First and last day (inclusive).
@@ -77,7 +79,7 @@ class ScenarioJob:
         Hours past midnight each day's LP also plans (not committed) [h]; 0: none.
     """
 
-    park_raw: dict
+    park: Park
     park_source: str
     scenario: Scenario
     start: dt.date
@@ -127,7 +129,7 @@ def run_scenario(job: ScenarioJob, *, on_day: Callable[[int], None] | None = Non
     final = scenario_path(job.out, job.scenario.name)
     if final.is_file():
         return str(final)
-    park = apply_overrides(job.park_raw, job.scenario, job.park_source)
+    park = apply_overrides(job.park, job.scenario, job.park_source)
     resume = resume_point(job.out, job.scenario.name, job.start)
     chunks = list(resume.chunks)
     if resume.next_day <= job.end:

@@ -42,14 +42,13 @@ import xarray as xr
 from market.batch.checkpoint import bounded_chunk_cache, days_done, scenario_path, stored_time_block
 from market.batch.rolling import ScenarioJob, run_scenario
 from market.batch.scenarios import Scenario
+from microgrid.park import Park
 
 if TYPE_CHECKING:
     from market.settlement.config import SettlementRules
 
 #: Target size of one chunk of the combined store's largest variable [bytes].
 COMBINE_CHUNK_BYTES = 8 * 2**20
-#: Park-file tables that only settlement reads (taken out before the park is validated).
-SETTLEMENT_TABLES = ("income", "settlement")
 
 
 def scenario_task(job: ScenarioJob, settle: bool = False, rules: SettlementRules | None = None,
@@ -58,10 +57,10 @@ def scenario_task(job: ScenarioJob, settle: bool = False, rules: SettlementRules
     """A scenario's task: :func:`run_scenario`, or with settlement :func:`market.batch.settle.scenario_task`.
 
     The ledger's libraries (SQLAlchemy, Alembic: about 40 MB per process) are
-    imported only by a task that settles or whose park file has settlement tables.
+    imported only by a task that settles.
     ``on_day`` / ``on_settled`` report progress (in-process runs).
     """
-    if not settle and not any(table in job.park_raw for table in SETTLEMENT_TABLES):
+    if not settle:
         return run_scenario(job, on_day=on_day)
     from market.batch.settle import scenario_task as settling_task
 
@@ -74,8 +73,10 @@ class BatchConfig:
 
     Attributes
     ----------
-    park_raw : dict
+    park : Park
+        The park as read by :func:`microgrid.park.read_park`.
     park_source : str
+        Name of the park file, for messages.
     scenarios : list of Scenario
     start, end : datetime.date
         First and last day (inclusive).
@@ -99,14 +100,14 @@ class BatchConfig:
         Settle every finished scenario on its own ledger,
         ``<out>/ledgers/<scenario>.sqlite`` (:mod:`market.batch.settle`).
     settlement_rules : SettlementRules or None
-        Rules for ``settle``; default: the park file's ``[income]`` and
-        ``[settlement]`` tables in ``park_raw`` over the data-file defaults.
+        Rules for ``settle``; default: :func:`market.settlement.rules_for` of
+        each scenario's park (its ``[income]`` and ``[settlement]`` tables).
     lookahead_hours : int
         Hours past midnight each day's LP also plans, not committed [h]
         (:mod:`market.batch.rolling`); 0: none.
     """
 
-    park_raw: dict
+    park: Park
     park_source: str
     scenarios: list[Scenario] = field(default_factory=lambda: [Scenario()])
     start: dt.date = dt.date(2026, 1, 1)
@@ -126,7 +127,7 @@ class BatchConfig:
     lookahead_hours: int = 0
 
     def jobs(self) -> list[ScenarioJob]:
-        return [ScenarioJob(self.park_raw, self.park_source, scenario, self.start, self.end, Path(self.out),
+        return [ScenarioJob(self.park, self.park_source, scenario, self.start, self.end, Path(self.out),
                             self.kind, self.weather_file, self.checkpoint_days, self.engine,
                             self.stop_after_days, self.lookahead_hours) for scenario in self.scenarios]
 

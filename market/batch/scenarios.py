@@ -1,4 +1,4 @@
-"""Named scenarios: overrides applied to the park file's dict, validated by ``parse_park``.
+"""Named scenarios: overrides applied to the typed park, validated again as a park file is.
 
 A scenarios file is TOML::
 
@@ -20,19 +20,22 @@ Fields: ``battery_scale`` (scales energy and power of every battery [-];
 0 removes them), ``pv_scale`` [-], ``pricing_rule``, ``seller_share`` [-],
 ``trade_fee_krw_per_kwh`` [KRW/kWh], ``tariff`` (every participant's KEPCO
 tariff file, e.g. another option), and a ``market`` table of any market
-field. Unknown fields are an error naming the scenario.
+field. Unknown fields are an error naming the scenario. The overrides are
+applied to the :class:`~microgrid.park.Park` read by
+:func:`microgrid.park.read_park` (its ``[income]`` and ``[settlement]``
+tables included, unchanged by a scenario), then the whole park is validated
+and cross-checked again (:func:`microgrid.park.revalidated`).
 """
 
 from __future__ import annotations
 
-import copy
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from microgrid.errors import EngineInputError
-from microgrid.park import Park, demo_park_path, parse_park
+from microgrid.park import MarketRules, Park, revalidated
 
 SCENARIO_FIELDS = ("name", "battery_scale", "pv_scale", "pricing_rule", "seller_share",
                    "trade_fee_krw_per_kwh", "tariff", "market")
@@ -60,52 +63,53 @@ def _number(scenario: str, key: str, value) -> float:
     return float(value)
 
 
-def apply_overrides(raw: dict, scenario: Scenario, source: str = "<park>") -> Park:
-    """The park of ``scenario``: overrides applied to a copy of the park's raw dict, then validated."""
-    raw = copy.deepcopy(raw)
+def apply_overrides(park: Park, scenario: Scenario, source: str = "<park>") -> Park:
+    """The park of ``scenario``: its overrides applied to ``park``, then validated and cross-checked again.
+
+    Parameters
+    ----------
+    park : Park
+        The park as read by :func:`microgrid.park.read_park` (left unchanged).
+    scenario : Scenario
+    source : str
+        Name of the park file, for messages.
+
+    Raises
+    ------
+    EngineInputError
+        An unknown override or a bad scale; a :class:`~microgrid.errors.ParkFileError`
+        naming ``source (scenario NAME)`` when the park it gives is not valid.
+    """
     name = scenario.name
+    assets, market, participants = list(park.assets), park.market, list(park.participants)
     for key, value in scenario.overrides.items():
         if key == "battery_scale":
             scale = _number(name, key, value)
-            kept = []
-            for asset in raw.get("assets", []):
-                if asset.get("kind") == "battery":
-                    if scale == 0:
-                        continue
-                    asset["energy_capacity_kwh"] = asset["energy_capacity_kwh"] * scale
-                    asset["power_kw"] = asset["power_kw"] * scale
-                kept.append(asset)
-            raw["assets"] = kept
+            assets = [asset if asset.kind != "battery" else
+                      asset.model_copy(update={"energy_capacity_kwh": asset.energy_capacity_kwh * scale,
+                                               "power_kw": asset.power_kw * scale})
+                      for asset in assets if not (asset.kind == "battery" and scale == 0)]
         elif key == "pv_scale":
             scale = _number(name, key, value)
-            if scale == 0:
-                raw["assets"] = [a for a in raw.get("assets", []) if a.get("kind") != "pv"]
-            for asset in raw.get("assets", []):
-                if asset.get("kind") == "pv":
-                    asset["dc_capacity_kw"] = asset["dc_capacity_kw"] * scale
+            assets = [asset if asset.kind != "pv" else
+                      asset.model_copy(update={"dc_capacity_kw": asset.dc_capacity_kw * scale})
+                      for asset in assets if not (asset.kind == "pv" and scale == 0)]
         elif key in ("pricing_rule", "seller_share", "trade_fee_krw_per_kwh"):
-            raw.setdefault("market", {})[key] = value
+            market = market.model_copy(update={key: value})
         elif key == "market":
             if not isinstance(value, dict):
                 raise EngineInputError(f"scenarios[{name!r}].market = {value!r}: expected a table")
-            raw.setdefault("market", {}).update(value)
+            unknown = sorted(set(value) - set(MarketRules.model_fields))
+            if unknown:
+                raise EngineInputError(f"scenarios[{name!r}].market.{unknown[0]}: unknown field; "
+                                       f"expected one of {sorted(MarketRules.model_fields)}")
+            market = market.model_copy(update=value)
         elif key == "tariff":
-            for participant in raw.get("participants", []):
-                participant["tariff"] = value
+            participants = [participant.model_copy(update={"tariff": value}) for participant in participants]
         else:
             raise EngineInputError(f"scenarios[{name!r}].{key}: unknown field; expected one of {list(SCENARIO_FIELDS[1:])}")
-    return parse_park(raw, f"{source} (scenario {name})")
-
-
-def read_park_raw(path: str | Path | None) -> tuple[dict, str]:
-    """The park file's parsed TOML and its name for messages (the demo park when None)."""
-    path = Path(path) if path is not None else demo_park_path()
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8")), str(path)
-    except FileNotFoundError:
-        raise EngineInputError(f"park file {str(path)!r} does not exist") from None
-    except tomllib.TOMLDecodeError as error:
-        raise EngineInputError(f"{path}: not valid TOML: {error}") from None
+    changed = park.model_copy(update={"assets": assets, "market": market, "participants": participants})
+    return revalidated(changed, f"{source} (scenario {name})")
 
 
 def read_scenarios(path: str | Path | None) -> list[Scenario]:

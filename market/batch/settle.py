@@ -42,27 +42,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import time as clock
 from collections.abc import Callable
-from contextlib import closing
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
-from sqlalchemy import func, select
-
 from market.batch.checkpoint import scenario_path
 from market.batch.rolling import ScenarioJob, run_scenario
 from market.batch.scenarios import Scenario, apply_overrides
 from market.dispatch.io import atomic_path, from_file_form
 from market.income import settle_income
-from market.ledger import Account, Entry, Ledger, Settlement, open_ledger
-from market.settlement import accounts, day_key, settle_basic_charge, settle_day
-from market.settlement.config import SettlementRules, split_rules
+from market.ledger import AccountName, Ledger, LegKind, SettlementKind, open_ledger
+from market.ledger.store import settled_day_count  # noqa: F401 - re-exported for the batch runner's progress bar
+from market.settlement import day_key, settle_basic_charge, settle_day
+from market.settlement.config import SettlementRules, rules_for
 from microgrid.errors import EngineInputError
+from microgrid.park import Park
 
 #: Folder of the scenario ledgers inside the batch folder.
 LEDGER_DIR = "ledgers"
@@ -150,7 +148,7 @@ class ScenarioSettlement:
 
 
 def _day_settlements(ledger: Ledger) -> dict[str, dict]:
-    frame = ledger.settlements(kind="day")
+    frame = ledger.settlements(kind=SettlementKind.DAY)
     return {key: json.loads(meta or "{}") for key, meta in zip(frame["key"], frame["meta"])}
 
 
@@ -163,7 +161,7 @@ def _check_owner(settled: dict[str, dict], scenario: str, where: str | Path) -> 
                                    f"scenarios never share a ledger")
 
 
-def settle_scenario(out: str | Path, scenario: Scenario, park_raw: dict, park_source: str = "<park>",
+def settle_scenario(out: str | Path, scenario: Scenario, park: Park, park_source: str = "<park>",
                     rules: SettlementRules | None = None, *, ledger: str | Path | None = None,
                     stop_after_days: int | None = None,
                     on_day: Callable[[int, int], None] | None = None) -> ScenarioSettlement:
@@ -174,12 +172,14 @@ def settle_scenario(out: str | Path, scenario: Scenario, park_raw: dict, park_so
     out : str or Path
         Batch folder holding ``scenarios/<scenario>.nc``.
     scenario : Scenario
-    park_raw : dict
-        The park file's parsed TOML; ``[income]``/``[settlement]`` tables are
-        read as the rules when ``rules`` is None.
+    park : Park
+        The park as read by :func:`microgrid.park.read_park`; the scenario's
+        overrides apply to it.
     park_source : str
         Name of the park file, for messages.
     rules : SettlementRules, optional
+        Default: :func:`market.settlement.rules_for` of the scenario's park
+        (the park file's ``[income]`` and ``[settlement]`` tables).
     ledger : str or Path, optional
         SQLAlchemy URL or SQLite path (default :func:`ledger_path`).
     stop_after_days : int, optional
@@ -198,12 +198,11 @@ def settle_scenario(out: str | Path, scenario: Scenario, park_raw: dict, park_so
         No scenario file, or a ledger that holds another scenario.
     """
     started = clock.perf_counter()
-    park_raw, file_rules = split_rules(park_raw, park_source)
-    rules = rules or file_rules
     source = scenario_path(out, scenario.name)
     if not source.is_file():
         raise EngineInputError(f"scenario file {str(source)!r} does not exist: run the batch before settling it")
-    park = apply_overrides(park_raw, scenario, park_source)
+    park = apply_overrides(park, scenario, park_source)
+    rules = rules or rules_for(park)
     where = ledger if ledger is not None else ledger_path(out, scenario.name)
     book = open_ledger(where)
     try:
@@ -232,15 +231,15 @@ def settle_scenario(out: str | Path, scenario: Scenario, park_raw: dict, park_so
                 written += 1
                 if on_day:
                     on_day(done, len(days))
-        billed = set(book.settlements(kind="basic")["key"])
+        billed = set(book.settlements(kind=SettlementKind.BASIC)["key"])
         for month in sorted({f"{day:%Y-%m}" for day in days}):
-            if written or f"basic:{month}" not in billed:
+            if written or SettlementKind.BASIC.key(month) not in billed:
                 settle_basic_charge(book, park, month)
-        paid = set(book.settlements(kind="income")["key"])
+        paid = set(book.settlements(kind=SettlementKind.INCOME)["key"])
         for quarter in pd.period_range(days[0], days[-1], freq="Q"):
             name = f"{quarter.year}-Q{quarter.quarter}"
             whole = quarter.start_time.date() >= days[0] and quarter.end_time.date() <= days[-1]
-            if whole and (written or f"income:{name}" not in paid):
+            if whole and (written or SettlementKind.INCOME.key(name) not in paid):
                 settle_income(book, park, rules, name)
         result = _figures(book, scenario.name, where, days, written, clock.perf_counter() - started)
     finally:
@@ -254,15 +253,8 @@ def _figures(book: Ledger, scenario: str, where: str | Path, days: list[dt.date]
              seconds: float) -> ScenarioSettlement:
     """Sum the ledger's entries of the settlements overlapping ``days``."""
     first, last = days[0], days[-1]
-    overlapping = (Settlement.period_end >= first, Settlement.period_start <= last)
-    sums = (select(Account.name, Entry.kind, func.sum(Entry.amount_krw), func.coalesce(func.sum(Entry.quantity_kwh), 0),
-                   func.count(Entry.id))
-            .join(Account, Account.id == Entry.account_id).join(Settlement, Settlement.id == Entry.settlement_id)
-            .where(*overlapping).group_by(Account.name, Entry.kind))
-    counts = select(Settlement.kind, func.count(Settlement.id)).where(*overlapping).group_by(Settlement.kind)
-    with book.engine.connect() as connection:
-        rows = connection.execute(sums).all()
-        settlements = dict(connection.execute(counts).all())
+    totals = book.totals_by_account_and_kind(first, last)
+    settlements = book.settlement_counts(first, last)
     money: dict[str, int] = {}
     energy: dict[str, float] = {}
 
@@ -271,32 +263,33 @@ def _figures(book: Ledger, scenario: str, where: str | Path, days: list[dt.date]
         energy[name] = energy.get(name, 0.0) + float(kwh)
 
     entries = 0
-    for account, kind, amount, kwh, count in rows:
+    for account, kind, amount, kwh, count in totals.itertuples(index=False):
         entries += count
-        participant = account.startswith("participant:")
-        if account == accounts.KEPCO and kind in ("kepco_bill", "kepco_basic"):
+        participant = AccountName.is_participant(account)
+        if account == AccountName.KEPCO and kind in (LegKind.KEPCO_BILL, LegKind.KEPCO_BASIC):
             add(kind, amount, kwh)
-        elif participant and kind == "trade_sale":
+        elif participant and kind == LegKind.TRADE_SALE:
             add("trade", amount, kwh)
-        elif account == accounts.OPERATOR_FEES and kind == "trade_fee":
+        elif account == AccountName.OPERATOR_FEES and kind == LegKind.TRADE_FEE:
             add("fees", amount)
-        elif participant and kind in ("export_smp", "export_rec"):
+        elif participant and kind in (LegKind.EXPORT_SMP, LegKind.EXPORT_REC):
             add("export", amount)
-        elif account == accounts.SUNLIGHT_FUND and kind == "income_contribution":
+        elif account == AccountName.SUNLIGHT_FUND and kind == LegKind.INCOME_CONTRIBUTION:
             add("inflow", amount)
-        elif account == accounts.SUNLIGHT_FUND and kind in ("income_tenant", "income_workers"):
+        elif account == AccountName.SUNLIGHT_FUND and kind in (LegKind.INCOME_TENANT, LegKind.INCOME_WORKERS):
             add("paid", -amount)
-        elif account == accounts.ROUNDING:
+        elif account == AccountName.ROUNDING:
             add("rounding", amount)
     return ScenarioSettlement(
         scenario=scenario, ledger=str(where), first_day=first.isoformat(), last_day=last.isoformat(),
-        days_settled=int(settlements.get("day", 0)), days_written=written,
-        months_billed=int(settlements.get("basic", 0)), quarters_paid=int(settlements.get("income", 0)),
-        kepco_energy_krw=money.get("kepco_bill", 0), kepco_basic_krw=money.get("kepco_basic", 0),
-        grid_import_kwh=energy.get("kepco_bill", 0.0), trade_krw=money.get("trade", 0),
+        days_settled=int(settlements.get(SettlementKind.DAY, 0)), days_written=written,
+        months_billed=int(settlements.get(SettlementKind.BASIC, 0)),
+        quarters_paid=int(settlements.get(SettlementKind.INCOME, 0)),
+        kepco_energy_krw=money.get(LegKind.KEPCO_BILL, 0), kepco_basic_krw=money.get(LegKind.KEPCO_BASIC, 0),
+        grid_import_kwh=energy.get(LegKind.KEPCO_BILL, 0.0), trade_krw=money.get("trade", 0),
         traded_kwh=energy.get("trade", 0.0), fees_krw=money.get("fees", 0), export_krw=money.get("export", 0),
         sunlight_fund_inflow_krw=money.get("inflow", 0), sunlight_paid_krw=money.get("paid", 0),
-        rounding_krw=money.get("rounding", 0), entries=entries, settle_seconds=seconds)
+        rounding_krw=money.get("rounding", 0), entries=int(entries), settle_seconds=seconds)
 
 
 def _write_json(path: Path, payload: dict) -> None:
@@ -315,20 +308,6 @@ def read_figures(out: str | Path, scenario: str) -> ScenarioSettlement:
     return ScenarioSettlement(**payload)
 
 
-def settled_day_count(path: str | Path) -> int:
-    """Days settled so far on a scenario ledger (read-only, for progress bars; 0 when unreadable)."""
-    path = Path(path)
-    if not path.is_file():
-        return 0
-    try:
-        # closed at once: a reader left open as the last connection would keep the WAL file from being merged
-        with closing(sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=1.0)) as connection:
-            row = connection.execute("SELECT count(*) FROM ledger_settlements WHERE kind = 'day'").fetchone()
-        return int(row[0])
-    except sqlite3.Error:
-        return 0
-
-
 def scenario_task(job: ScenarioJob, settle: bool = False, rules: SettlementRules | None = None,
                   on_day: Callable[[int], None] | None = None,
                   on_settled: Callable[[int, int], None] | None = None) -> str:
@@ -340,11 +319,9 @@ def scenario_task(job: ScenarioJob, settle: bool = False, rules: SettlementRules
     Parameters
     ----------
     job : ScenarioJob
-        Its ``park_raw`` may still hold ``[income]``/``[settlement]`` tables;
-        they are taken out before the park is validated.
     settle : bool
     rules : SettlementRules, optional
-        Default: the rules of the park file's tables.
+        Default: :func:`market.settlement.rules_for` of the scenario's park.
     on_day : callable, optional
         Called with the number of days dispatched so far (progress bars).
     on_settled : callable, optional
@@ -355,10 +332,7 @@ def scenario_task(job: ScenarioJob, settle: bool = False, rules: SettlementRules
     str
         The scenario file, or ``""`` when the dispatch stopped early.
     """
-    park_raw, file_rules = split_rules(job.park_raw, job.park_source)
-    if len(park_raw) != len(job.park_raw):
-        job = replace(job, park_raw=park_raw)
     path = run_scenario(job, on_day=on_day)
     if path and settle:
-        settle_scenario(job.out, job.scenario, park_raw, job.park_source, rules or file_rules, on_day=on_settled)
+        settle_scenario(job.out, job.scenario, job.park, job.park_source, rules, on_day=on_settled)
     return path

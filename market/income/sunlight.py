@@ -24,6 +24,7 @@ exactly to the inflow; nothing is lost to rounding.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 
@@ -32,10 +33,14 @@ import pandas as pd
 
 from market.ledger import Leg, Ledger, LedgerEntry
 from market.ledger.money import round_half_even
+from market.ledger.vocabulary import LegKind, SettlementKind
 from market.settlement import accounts
 from market.settlement.config import SettlementRules
 from microgrid.errors import EngineInputError
 from microgrid.park import Park
+
+#: Key of an income settlement's ``meta``: participant -> eligible headcount its workers were paid for.
+WORKER_HEADS = "worker_heads"
 
 STATEMENT_COLUMNS = ["participant", "saving_krw", "contribution_krw", "eligible", "basis", "tenant_krw",
                      "heads", "workers_krw", "per_worker_krw"]
@@ -62,6 +67,19 @@ class IncomeSettlement:
     paid_krw: int
     table: pd.DataFrame
     entries: list[LedgerEntry]
+
+
+def worker_heads(settlements: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Settlement key -> participant -> headcount its workers were paid for, of the income settlements.
+
+    ``settlements`` has the columns ``key``, ``kind`` and ``meta`` of
+    :meth:`market.ledger.Ledger.settlements`; the headcount is the
+    ``worker_heads`` field :func:`settle_income` writes in the meta (a
+    settlement written before that field existed gives an empty dict).
+    """
+    income = settlements[settlements["kind"] == SettlementKind.INCOME]
+    return {str(key): {str(name): int(count) for name, count in json.loads(meta or "{}").get(WORKER_HEADS, {}).items()}
+            for key, meta in zip(income["key"], income["meta"])}
 
 
 def parse_quarter(quarter: str) -> pd.Period:
@@ -108,8 +126,8 @@ def settle_income(ledger: Ledger, park: Park, rules: SettlementRules, quarter: s
             if name in totals.index else 0.0
         contribution = round_half_even(rule.fund_share * saving) if saving > 0 else 0
         if contribution:
-            legs += [Leg(accounts.cash(name), "income_contribution", quarter, -float(contribution)),
-                     Leg(accounts.SUNLIGHT_FUND, "income_contribution", name, float(contribution))]
+            legs += [Leg(accounts.cash(name), LegKind.INCOME_CONTRIBUTION, quarter, -float(contribution)),
+                     Leg(accounts.SUNLIGHT_FUND, LegKind.INCOME_CONTRIBUTION, name, float(contribution))]
             inflow += contribution
         may_share = participant.kind == "tenant" or rule.include_operator
         eligible = bool(may_share and name in first_seen.index and (
@@ -134,14 +152,15 @@ def settle_income(ledger: Ledger, park: Park, rules: SettlementRules, quarter: s
     paid = 0
     for row in table.itertuples(index=False):
         if row.tenant_krw:
-            legs += [Leg(accounts.SUNLIGHT_FUND, "income_tenant", row.participant, -float(row.tenant_krw)),
-                     Leg(accounts.cash(row.participant), "income_tenant", quarter, float(row.tenant_krw))]
+            legs += [Leg(accounts.SUNLIGHT_FUND, LegKind.INCOME_TENANT, row.participant, -float(row.tenant_krw)),
+                     Leg(accounts.cash(row.participant), LegKind.INCOME_TENANT, quarter, float(row.tenant_krw))]
         if row.workers_krw:
-            legs += [Leg(accounts.SUNLIGHT_FUND, "income_workers", row.participant, -float(row.workers_krw)),
-                     Leg(accounts.workers(row.participant), "income_workers", f"{quarter} {row.heads} heads",
+            legs += [Leg(accounts.SUNLIGHT_FUND, LegKind.INCOME_WORKERS, row.participant, -float(row.workers_krw)),
+                     Leg(accounts.workers(row.participant), LegKind.INCOME_WORKERS, f"{quarter} {row.heads} heads",
                          float(row.workers_krw))]
         paid += int(row.tenant_krw) + int(row.workers_krw)
-    key = f"income:{quarter}"
-    meta = {"quarter": quarter, "rule": {k: v for k, v in rule.__dict__.items()}}
-    entries = ledger.replace_settlement(key, "income", start, end, park.name, legs, None, meta)
+    key = SettlementKind.INCOME.key(quarter)
+    heads = {row.participant: int(row.heads) for row in table.itertuples(index=False) if row.workers_krw}
+    meta = {"quarter": quarter, "rule": {**rule.model_dump(), "source": rule.source}, WORKER_HEADS: heads}
+    entries = ledger.replace_settlement(key, SettlementKind.INCOME, start, end, park.name, legs, None, meta)
     return IncomeSettlement(key, inflow, paid, table[STATEMENT_COLUMNS], entries)

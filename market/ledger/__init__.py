@@ -2,17 +2,23 @@
 
 from market.ledger.models import Account, DayStat, Entry, Settlement
 from market.ledger.money import ROUNDING_ACCOUNT, Leg, round_legs
-from market.ledger.store import Ledger, LedgerEntry, open_ledger
+from market.ledger.store import Ledger, LedgerEntry, LedgerTables, open_ledger, settled_day_count
+from market.ledger.vocabulary import AccountName, LegKind, SettlementKind
 
 __all__ = [
     "Account",
+    "AccountName",
     "DayStat",
     "Entry",
     "Ledger",
     "LedgerEntry",
+    "LedgerTables",
     "Leg",
+    "LegKind",
     "ROUNDING_ACCOUNT",
     "Settlement",
+    "SettlementKind",
     "open_ledger",
     "round_legs",
+    "settled_day_count",
 ]

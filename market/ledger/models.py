@@ -14,6 +14,10 @@ The schema is created and upgraded by the Alembic revisions in
   every settlement sum to 0 KRW.
 * ``ledger_day_stats``: per participant and settled day, the energy figures
   that monthly statements, the basic charge, RE100 and sunlight income need.
+* ``safety_alarms``: the alarm log of the safety monitoring (``market.safety``),
+  appended to, never rewritten.
+
+Kinds and account names are the strings of :mod:`market.ledger.vocabulary`.
 """
 
 from __future__ import annotations
@@ -87,3 +91,24 @@ class DayStat(Base):
     nonrenewable_onsite_kwh: Mapped[float] = mapped_column(Float, nullable=False)
     renewable_claimed_kwh: Mapped[float] = mapped_column(Float, nullable=False)
     hourly_matched_kwh: Mapped[float] = mapped_column(Float, nullable=False)
+
+
+class AlarmRecord(Base):
+    """One logged alarm (revision ``0002_safety_alarms``); ``time`` is the interval start in the park's local time (naive)."""
+
+    __tablename__ = "safety_alarms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True, nullable=False)
+    time: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    severity: Mapped[str] = mapped_column(String(16), nullable=False)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    element: Mapped[str] = mapped_column(String(120), nullable=False)
+    message: Mapped[str] = mapped_column(Text, nullable=False)
+    suggested_action: Mapped[str] = mapped_column(Text, nullable=False)
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    limit_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    unit: Mapped[str] = mapped_column(String(16), nullable=False)
+    source: Mapped[str] = mapped_column(String(200), nullable=False)
+    park: Mapped[str] = mapped_column(String(200), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)

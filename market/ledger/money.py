@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-ROUNDING_ACCOUNT = "park:rounding"
+from market.ledger.vocabulary import AccountName, LegKind
+
+ROUNDING_ACCOUNT = AccountName.ROUNDING
 #: Largest |sum of exact amounts| accepted per leg before a settlement is refused [KRW].
 IMBALANCE_TOLERANCE_KRW_PER_LEG = 1e-3
 
@@ -86,5 +88,5 @@ def round_legs(legs: list[Leg]) -> list[tuple[Leg, int]]:
         result.append((Leg(account, kind, detail, amount, quantity if has_quantity else None), round_half_even(amount)))
     remainder = -sum(value for _, value in result)
     if remainder:
-        result.append((Leg(ROUNDING_ACCOUNT, "rounding", "", float(remainder)), remainder))
+        result.append((Leg(ROUNDING_ACCOUNT, LegKind.ROUNDING, "", float(remainder)), remainder))
     return result

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,10 +29,77 @@ from sqlalchemy import Engine, create_engine, delete, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from market.ledger.models import Account, DayStat, Entry, Settlement
+from market.ledger.models import Account, AlarmRecord, DayStat, Entry, Settlement
 from market.ledger.money import Leg, round_legs
+from market.ledger.vocabulary import PARTICIPANT_PREFIX, SettlementKind
 
+#: Columns of :meth:`Ledger.entries`: settlement key, booking day, account name, leg kind, detail,
+#: energy [kWh] (or None), amount [KRW] (int64; + into the account).
 ENTRY_COLUMNS = ["key", "day", "account", "kind", "detail", "quantity_kwh", "amount_krw"]
+#: Columns of :meth:`Ledger.settlements`; ``meta`` is the settlement's JSON description.
+SETTLEMENT_COLUMNS = ["key", "kind", "period_start", "period_end", "park", "created_at", "meta"]
+#: Columns of :meth:`Ledger.day_stats` (``ledger_day_stats`` without its settlement id; kWh, kW and KRW).
+DAY_STAT_COLUMNS = [column.name for column in DayStat.__table__.columns if column.name != "settlement_id"]
+#: Columns of :meth:`Ledger.totals_by_account_and_kind`: account, kind, amount_krw [KRW], quantity_kwh
+#: [kWh, 0 when none], entries (count).
+TOTAL_COLUMNS = ["account", "kind", "amount_krw", "quantity_kwh", "entries"]
+#: Columns of :meth:`Ledger.alarms`.
+ALARM_COLUMNS = ["day", "time", "severity", "kind", "element", "message", "suggested_action", "value",
+                 "limit_value", "unit", "source", "park"]
+
+
+@dataclass(frozen=True)
+class LedgerTables:
+    """The ledger's entries, day statistics and settlements, read in ONE transaction.
+
+    Attributes
+    ----------
+    entries : pandas.DataFrame
+        Columns ``ENTRY_COLUMNS``, in the order written.
+    day_stats : pandas.DataFrame
+        Columns ``DAY_STAT_COLUMNS``.
+    settlements : pandas.DataFrame
+        Columns ``SETTLEMENT_COLUMNS``, by period start.
+    """
+
+    entries: pd.DataFrame
+    day_stats: pd.DataFrame
+    settlements: pd.DataFrame
+
+
+def _entry_query():
+    return (select(Settlement.key, Entry.day, Account.name, Entry.kind, Entry.detail, Entry.quantity_kwh,
+                   Entry.amount_krw)
+            .join(Settlement, Settlement.id == Entry.settlement_id)
+            .join(Account, Account.id == Entry.account_id))
+
+
+def _entry_frame(rows) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=ENTRY_COLUMNS)
+    frame["amount_krw"] = frame["amount_krw"].astype("int64")
+    return frame
+
+
+def _settlement_query():
+    return select(*[Settlement.__table__.c[name] for name in SETTLEMENT_COLUMNS])
+
+
+def settled_day_count(path: str | Path) -> int:
+    """Days settled so far on the SQLite ledger at ``path`` (read-only, for progress bars; 0 when unreadable).
+
+    Opens no engine and runs no migration: safe while another process writes the ledger.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return 0
+    try:
+        # closed at once: a reader left open as the last connection would keep the WAL file from being merged
+        with closing(sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=1.0)) as connection:
+            row = connection.execute("SELECT count(*) FROM ledger_settlements WHERE kind = ?",
+                                     (str(SettlementKind.DAY),)).fetchone()
+        return int(row[0])
+    except sqlite3.Error:
+        return 0
 
 
 @dataclass(frozen=True)
@@ -46,7 +115,7 @@ class LedgerEntry:
 
 def _account_kind(name: str) -> tuple[str, str | None]:
     parts = name.split(":")
-    if parts[0] == "participant" and len(parts) >= 3:
+    if f"{parts[0]}:" == PARTICIPANT_PREFIX and len(parts) >= 3:
         return "participant", parts[1]
     return parts[0], None
 
@@ -189,10 +258,12 @@ class Ledger:
             found[name] = account.id
         return found
 
-    def delete_settlement(self, key: str) -> None:
-        """Remove a settled period (in one transaction)."""
+    def append_alarms(self, rows: list[dict]) -> int:
+        """Append rows of ``safety_alarms`` (columns of :class:`~market.ledger.models.AlarmRecord`
+        without ``id``) in one transaction; returns how many were written."""
         with self._sessions.begin() as session:
-            self._delete(session, key)
+            session.add_all([AlarmRecord(**row) for row in rows])
+        return len(rows)
 
     # -- reading -----------------------------------------------------------
     def entries(self, *, key: str | None = None, kind: str | None = None, start: dt.date | None = None,
@@ -201,10 +272,7 @@ class Ledger:
 
         ``start``/``end`` (inclusive) filter on the day the entry is booked on.
         """
-        query = (select(Settlement.key, Entry.day, Account.name, Entry.kind, Entry.detail, Entry.quantity_kwh,
-                        Entry.amount_krw)
-                 .join(Settlement, Settlement.id == Entry.settlement_id)
-                 .join(Account, Account.id == Entry.account_id))
+        query = _entry_query()
         if key is not None:
             query = query.where(Settlement.key == key)
         if kind is not None:
@@ -217,13 +285,11 @@ class Ledger:
             query = query.where(Account.name.startswith(account_prefix))
         with self.engine.connect() as connection:
             rows = connection.execute(query.order_by(Entry.id)).all()
-        frame = pd.DataFrame(rows, columns=ENTRY_COLUMNS)
-        frame["amount_krw"] = frame["amount_krw"].astype("int64")
-        return frame
+        return _entry_frame(rows)
 
     def day_stats(self, start: dt.date, end: dt.date) -> pd.DataFrame:
         """Per participant and day statistics of the settled days in [start, end]."""
-        columns = [column.name for column in DayStat.__table__.columns if column.name != "settlement_id"]
+        columns = DAY_STAT_COLUMNS
         query = select(*[DayStat.__table__.c[name] for name in columns]).where(
             DayStat.day >= start, DayStat.day <= end)
         with self.engine.connect() as connection:
@@ -231,14 +297,69 @@ class Ledger:
         return pd.DataFrame(rows, columns=columns)
 
     def settlements(self, kind: str | None = None) -> pd.DataFrame:
-        """Settled periods: key, kind, period_start, period_end, park, created_at, meta."""
-        query = select(Settlement.key, Settlement.kind, Settlement.period_start, Settlement.period_end,
-                       Settlement.park, Settlement.created_at, Settlement.meta)
+        """Settled periods, columns ``SETTLEMENT_COLUMNS`` (of ``kind`` only, when given)."""
+        query = _settlement_query()
         if kind is not None:
             query = query.where(Settlement.kind == kind)
         with self.engine.connect() as connection:
             rows = connection.execute(query.order_by(Settlement.period_start)).all()
-        return pd.DataFrame(rows, columns=["key", "kind", "period_start", "period_end", "park", "created_at", "meta"])
+        return pd.DataFrame(rows, columns=SETTLEMENT_COLUMNS)
+
+    def read_tables(self) -> LedgerTables:
+        """Entries, day statistics and settlements in ONE transaction (a consistent view of the ledger)."""
+        with self.engine.connect() as connection, connection.begin():
+            entries = connection.execute(_entry_query().order_by(Entry.id)).all()
+            stats = connection.execute(select(*[DayStat.__table__.c[name] for name in DAY_STAT_COLUMNS])).all()
+            settlements = connection.execute(_settlement_query().order_by(Settlement.period_start)).all()
+        return LedgerTables(_entry_frame(entries), pd.DataFrame(stats, columns=DAY_STAT_COLUMNS),
+                            pd.DataFrame(settlements, columns=SETTLEMENT_COLUMNS))
+
+    def version(self) -> tuple:
+        """Changes whenever a settlement is written or replaced: (entry count, largest entry id,
+        settlement count, newest settlement time), the last two as strings."""
+        with self.engine.connect() as connection:
+            entries = connection.execute(select(func.count(Entry.id), func.max(Entry.id))).one()
+            settlements = connection.execute(select(func.count(Settlement.id), func.max(Settlement.created_at))).one()
+        return tuple(entries) + tuple(str(value) for value in settlements)
+
+    def totals_by_account_and_kind(self, first: dt.date, last: dt.date) -> pd.DataFrame:
+        """Sums of the entries of every settlement overlapping [first, last], per account and leg kind.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``TOTAL_COLUMNS``: account, kind, amount_krw [KRW], quantity_kwh [kWh] (0 when the
+            legs carry none), entries (how many).
+        """
+        query = (select(Account.name, Entry.kind, func.sum(Entry.amount_krw),
+                        func.coalesce(func.sum(Entry.quantity_kwh), 0), func.count(Entry.id))
+                 .join(Account, Account.id == Entry.account_id).join(Settlement, Settlement.id == Entry.settlement_id)
+                 .where(*self._overlapping(first, last)).group_by(Account.name, Entry.kind))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return pd.DataFrame(rows, columns=TOTAL_COLUMNS)
+
+    def settlement_counts(self, first: dt.date, last: dt.date) -> dict[str, int]:
+        """Settlement kind -> how many settlements of that kind overlap [first, last]."""
+        query = (select(Settlement.kind, func.count(Settlement.id)).where(*self._overlapping(first, last))
+                 .group_by(Settlement.kind))
+        with self.engine.connect() as connection:
+            return {str(kind): int(count) for kind, count in connection.execute(query).all()}
+
+    @staticmethod
+    def _overlapping(first: dt.date, last: dt.date) -> tuple:
+        return Settlement.period_end >= first, Settlement.period_start <= last
+
+    def alarms(self, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+        """Logged alarms with ``day`` in [start, end], in logging order (columns ``ALARM_COLUMNS``)."""
+        query = select(*[AlarmRecord.__table__.c[name] for name in ALARM_COLUMNS])
+        if start is not None:
+            query = query.where(AlarmRecord.day >= start)
+        if end is not None:
+            query = query.where(AlarmRecord.day <= end)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.order_by(AlarmRecord.id)).all()
+        return pd.DataFrame(rows, columns=ALARM_COLUMNS)
 
     def balance(self, account: str) -> int:
         """Balance of ``account`` over all settlements [KRW] (money received - money paid)."""

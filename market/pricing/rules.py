@@ -15,6 +15,8 @@ from typing import Callable
 
 import numpy as np
 
+from microgrid.park import PRICING_RULE_NAMES, PricingRuleName
+
 
 @dataclass(frozen=True)
 class PricingContext:
@@ -122,8 +124,13 @@ def _marginal_cost(export_price, own_ceiling, seller_share, fee):
     return np.maximum(own_ceiling, export_price) + fee
 
 
+#: The pricing rules by name; keyed by exactly the names of :class:`microgrid.park.PricingRuleName`.
 PRICING_RULES: dict[str, PricingRule] = {
-    "marginal": PricingRule("marginal", marginal_price, _marginal_floor, _marginal_cost),
-    "shared_savings": PricingRule("shared_savings", shared_savings_price, _shared_savings_floor,
-                                  _shared_savings_cost),
+    PricingRuleName.MARGINAL.value: PricingRule(PricingRuleName.MARGINAL.value, marginal_price, _marginal_floor,
+                                                _marginal_cost),
+    PricingRuleName.SHARED_SAVINGS.value: PricingRule(PricingRuleName.SHARED_SAVINGS.value, shared_savings_price,
+                                                      _shared_savings_floor, _shared_savings_cost),
 }
+if tuple(sorted(PRICING_RULES)) != PRICING_RULE_NAMES:  # pragma: no cover - a rule added to one side only
+    raise ImportError(f"PRICING_RULES {sorted(PRICING_RULES)} and microgrid.park.PricingRuleName "
+                      f"{list(PRICING_RULE_NAMES)} must name the same rules")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import xarray as xr
 
 from market.ledger import Leg, Ledger, LedgerEntry
+from market.ledger.vocabulary import LegKind, SettlementKind
 from market.settlement.config import SettlementRules
 from market.settlement.day import day_legs
 from microgrid.park import Park
@@ -42,7 +43,7 @@ class Correction:
 
 def correction_key(day: dt.date) -> str:
     """Ledger key of a day's correction."""
-    return f"correction:{day.isoformat()}"
+    return SettlementKind.CORRECTION.key(day.isoformat())
 
 
 def correction_legs(park: Park, day_ahead: xr.Dataset, revised: xr.Dataset,
@@ -57,7 +58,7 @@ def correction_legs(park: Park, day_ahead: xr.Dataset, revised: xr.Dataset,
             slot[0] += sign * leg.amount
             slot[1] += sign * (leg.quantity_kwh or 0.0)
     # Lines that did not change (|amount| < 1e-6 KRW and |energy| < 1e-6 kWh) are left out.
-    return [Leg(account, "correction", detail, amount, quantity)
+    return [Leg(account, LegKind.CORRECTION, detail, amount, quantity)
             for (account, detail), (amount, quantity) in sorted(net.items())
             if abs(amount) >= 1e-6 or abs(quantity) >= 1e-6]
 
@@ -68,7 +69,7 @@ def settle_correction(ledger: Ledger, park: Park, day_ahead: xr.Dataset, revised
     day = dt.date.fromisoformat(str(day_ahead.attrs["date"]))
     key = correction_key(day)
     meta = {"redispatch_from": revised.attrs.get("redispatch_from"), "outages": revised.attrs.get("outages"),
-            "pricing_rule": revised.attrs.get("pricing_rule"), "corrects": f"day:{day.isoformat()}"}
-    entries = ledger.replace_settlement(key, "correction", day, day, park.name,
+            "pricing_rule": revised.attrs.get("pricing_rule"), "corrects": SettlementKind.DAY.key(day.isoformat())}
+    entries = ledger.replace_settlement(key, SettlementKind.CORRECTION, day, day, park.name,
                                        correction_legs(park, day_ahead, revised, rules), None, meta)
     return Correction(key, day, entries)

@@ -1,7 +1,6 @@
 """Settlement of the park's direct trades, KEPCO bills, exports and imbalances on the ledger."""
 
-from market.settlement.config import (SettlementRules, default_rules, read_park_with_rules, settlement_rules,
-                                      split_rules)
+from market.settlement.config import SettlementRules, default_rules, rules_for
 from market.settlement.day import DayLegs, DaySettlement, day_key, day_legs, settle_day
 from market.settlement.kepco import EnergyBill, basic_bill, billing_demand_kw, energy_bill, peak_demand_kw
 from market.settlement.metered import Metered, read_metered
@@ -23,9 +22,7 @@ __all__ = [
     "monthly_peaks",
     "peak_demand_kw",
     "read_metered",
-    "read_park_with_rules",
+    "rules_for",
     "settle_basic_charge",
     "settle_day",
-    "settlement_rules",
-    "split_rules",
 ]

@@ -1,4 +1,4 @@
-"""Names of the ledger's accounts.
+"""Names of the ledger's accounts (defined in :mod:`market.ledger.vocabulary`).
 
 Participant accounts: ``participant:<P>:cash`` (what the participant pays and
 receives) and ``participant:<P>:workers`` (sunlight income held for its
@@ -10,20 +10,12 @@ remainders) and ``park:sunlight_fund`` (the sunlight-income fund).
 
 from __future__ import annotations
 
-from market.ledger.money import ROUNDING_ACCOUNT
+from market.ledger.vocabulary import AccountName
 
-OPERATOR_FEES = "park:operator_fees"
-KEPCO = "park:kepco"
-GRID_EXPORT_BUYER = "park:grid_export_buyer"
-SUNLIGHT_FUND = "park:sunlight_fund"
-ROUNDING = ROUNDING_ACCOUNT
-
-
-def cash(participant: str) -> str:
-    """Cash account of ``participant``."""
-    return f"participant:{participant}:cash"
-
-
-def workers(participant: str) -> str:
-    """Account holding ``participant``'s workers' sunlight income."""
-    return f"participant:{participant}:workers"
+OPERATOR_FEES = AccountName.OPERATOR_FEES
+KEPCO = AccountName.KEPCO
+GRID_EXPORT_BUYER = AccountName.GRID_EXPORT_BUYER
+SUNLIGHT_FUND = AccountName.SUNLIGHT_FUND
+ROUNDING = AccountName.ROUNDING
+cash = AccountName.cash
+workers = AccountName.workers

@@ -28,9 +28,10 @@ import pandas as pd
 import xarray as xr
 
 from market.ledger import Leg, Ledger, LedgerEntry
+from market.ledger.vocabulary import KEPCO_ENERGY_ADDERS, LegKind, SettlementKind
 from market.re100.attribution import attribute_origins
 from market.settlement import accounts
-from market.settlement.config import SettlementRules, default_rules
+from market.settlement.config import SettlementRules, rules_for
 from market.settlement.imbalance import imbalance, metered_dataset
 from market.settlement.kepco import energy_bill, peak_demand_kw
 from market.settlement.metered import Metered
@@ -71,7 +72,7 @@ class DaySettlement:
 
 def day_key(day: dt.date) -> str:
     """Ledger key of a day's settlement."""
-    return f"day:{day.isoformat()}"
+    return SettlementKind.DAY.key(day.isoformat())
 
 
 def check_dataset(park: Park, dataset: xr.Dataset) -> dt.date:
@@ -107,10 +108,11 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
     dataset : xarray.Dataset
         Day-ahead dispatch result.
     rules : SettlementRules, optional
+        Default: :func:`market.settlement.rules_for` of ``park``.
     metered : Metered, optional
         Metered load and generation; the difference is settled as imbalance.
     """
-    rules = rules or default_rules()
+    rules = rules or rules_for(park)
     day = check_dataset(park, dataset)
     time = pd.DatetimeIndex(dataset.indexes["time"])
     step_hours = float(dataset.attrs.get("step_hours", (time[1] - time[0]) / pd.Timedelta(hours=1)))
@@ -127,11 +129,11 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
     paid = (trade * price).sum(axis=0)
     for s, b in zip(*np.nonzero(energy > 0)):  # row-major: the order of the loops over sellers, then buyers
         seller, buyer = sellers[s], buyers[b]
-        legs += [Leg(cash[buyer], "trade_purchase", seller, -paid[s, b], energy[s, b]),
-                 Leg(cash[seller], "trade_sale", buyer, paid[s, b], energy[s, b])]
+        legs += [Leg(cash[buyer], LegKind.TRADE_PURCHASE, seller, -paid[s, b], energy[s, b]),
+                 Leg(cash[seller], LegKind.TRADE_SALE, buyer, paid[s, b], energy[s, b])]
         if fee:
-            legs += [Leg(cash[buyer], "trade_fee", "", -energy[s, b] * fee, energy[s, b]),
-                     Leg(accounts.OPERATOR_FEES, "trade_fee", buyer, energy[s, b] * fee, energy[s, b])]
+            legs += [Leg(cash[buyer], LegKind.TRADE_FEE, "", -energy[s, b] * fee, energy[s, b]),
+                     Leg(accounts.OPERATOR_FEES, LegKind.TRADE_FEE, buyer, energy[s, b] * fee, energy[s, b])]
     # Amounts of each account's trade legs, in order: a participant's net cost adds its own legs to these.
     trade_amounts: dict[str, list[float]] = {}
     for leg in legs:
@@ -161,36 +163,36 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
         bill = energy_bill(tariff, time, scheduled_import[:, position], bands=bands, rates=rates)
         for band in BANDS:
             if bill.kwh_by_band[band]:
-                legs.append(Leg(cash[name], "kepco_energy", band, -bill.energy_krw_by_band[band],
+                legs.append(Leg(cash[name], LegKind.KEPCO_ENERGY, band, -bill.energy_krw_by_band[band],
                                 bill.kwh_by_band[band]))
-        for kind, amount in (("kepco_climate", bill.climate_krw), ("kepco_fuel", bill.fuel_krw),
-                             ("kepco_fund", bill.fund_krw), ("kepco_vat", bill.vat_krw)):
+        for kind, amount in ((LegKind.KEPCO_CLIMATE, bill.climate_krw), (LegKind.KEPCO_FUEL, bill.fuel_krw),
+                             (LegKind.KEPCO_FUND, bill.fund_krw), (LegKind.KEPCO_VAT, bill.vat_krw)):
             if amount:
-                legs.append(Leg(cash[name], kind, "", -amount, bill.kwh if kind in ("kepco_climate", "kepco_fuel")
+                legs.append(Leg(cash[name], kind, "", -amount, bill.kwh if kind in KEPCO_ENERGY_ADDERS
                                 else None))
         if bill.total_krw:
-            legs.append(Leg(accounts.KEPCO, "kepco_bill", "", bill.total_krw, bill.kwh))
+            legs.append(Leg(accounts.KEPCO, LegKind.KEPCO_BILL, "", bill.total_krw, bill.kwh))
         exported = float(scheduled_export[:, position].sum())
         if exported:
             smp = float((scheduled_export[:, position] * export_price).sum())
-            legs += [Leg(cash[name], "export_smp", "", smp, exported),
-                     Leg(accounts.GRID_EXPORT_BUYER, "export_smp", name, -smp, exported)]
+            legs += [Leg(cash[name], LegKind.EXPORT_SMP, "", smp, exported),
+                     Leg(accounts.GRID_EXPORT_BUYER, LegKind.EXPORT_SMP, name, -smp, exported)]
             rec_kwh = float(renewable_export[:, position].sum())
             if rec_kwh > 0 and not rules.rec_retained_on_export:
                 rec = rec_kwh * rules.rec_price_krw_per_kwh
-                legs += [Leg(cash[name], "export_rec", "", rec, rec_kwh),
-                         Leg(accounts.GRID_EXPORT_BUYER, "export_rec", name, -rec, rec_kwh)]
+                legs += [Leg(cash[name], LegKind.EXPORT_REC, "", rec, rec_kwh),
+                         Leg(accounts.GRID_EXPORT_BUYER, LegKind.EXPORT_REC, name, -rec, rec_kwh)]
         if balance is not None:
             short = balance.short_kwh[:, position]
             long = balance.long_kwh[:, position]
             if short.sum() > 0:
                 amount = float((short * balance.short_price[:, position]).sum())
-                legs += [Leg(cash[name], "imbalance_short", "", -amount, float(short.sum())),
-                         Leg(accounts.KEPCO, "imbalance_short", name, amount, float(short.sum()))]
+                legs += [Leg(cash[name], LegKind.IMBALANCE_SHORT, "", -amount, float(short.sum())),
+                         Leg(accounts.KEPCO, LegKind.IMBALANCE_SHORT, name, amount, float(short.sum()))]
             if long.sum() > 0:
                 amount = float((long * balance.long_price[:, position]).sum())
-                legs += [Leg(cash[name], "imbalance_long", "", amount, float(long.sum())),
-                         Leg(accounts.GRID_EXPORT_BUYER, "imbalance_long", name, -amount, float(long.sum()))]
+                legs += [Leg(cash[name], LegKind.IMBALANCE_LONG, "", amount, float(long.sum())),
+                         Leg(accounts.GRID_EXPORT_BUYER, LegKind.IMBALANCE_LONG, name, -amount, float(long.sum()))]
         load = physical_load[:, position]
         grid_only = energy_bill(tariff, time, load, bands=bands, rates=rates).total_krw
         net_cost = -sum(trade_amounts.get(cash[name], []) +
@@ -240,6 +242,6 @@ def settle_day(ledger: Ledger, park: Park, dataset: xr.Dataset, rules: Settlemen
             "trade_fee_krw_per_kwh": float(dataset.attrs["trade_fee_krw_per_kwh"]),
             "solver_status": dataset.attrs.get("solver_status")}
     key = day_key(built.day)
-    entries = ledger.replace_settlement(key, "day", built.day, built.day, park.name, built.legs,
+    entries = ledger.replace_settlement(key, SettlementKind.DAY, built.day, built.day, park.name, built.legs,
                                         built.stats, meta)
     return DaySettlement(key, built.day, entries, pd.DataFrame(built.stats))

@@ -67,11 +67,6 @@ class EnergyBill:
         """Whole energy bill incl. fund and VAT [KRW]."""
         return self.charge_krw + self.fund_krw + self.vat_krw
 
-    @property
-    def total_excl_vat_krw(self) -> float:
-        """Energy bill incl. fund, excl. VAT [KRW]."""
-        return self.charge_krw + self.fund_krw
-
 
 def energy_bill(tariff: Tariff, time: pd.DatetimeIndex, import_kwh: np.ndarray, *,
                 bands: np.ndarray | None = None, rates: np.ndarray | None = None) -> EnergyBill:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from market.ledger import Leg, Ledger, LedgerEntry
+from market.ledger.vocabulary import LegKind, SettlementKind
 from market.settlement import accounts
 from market.settlement.kepco import basic_bill, billing_demand_kw
 from microgrid.errors import EngineInputError
@@ -70,14 +71,14 @@ def settle_basic_charge(ledger: Ledger, park: Park, month: str) -> BasicSettleme
                                    tariff.billing_demand_floor_fraction)
         bill = basic_bill(tariff, demand)
         account = accounts.cash(participant.name)
-        legs += [Leg(account, "kepco_basic", f"{demand:.1f} kW", -bill.basic_krw),
-                 Leg(account, "kepco_fund", "basic", -bill.fund_krw),
-                 Leg(account, "kepco_vat", "basic", -bill.vat_krw),
-                 Leg(accounts.KEPCO, "kepco_basic", participant.name, bill.total_krw)]
+        legs += [Leg(account, LegKind.KEPCO_BASIC, f"{demand:.1f} kW", -bill.basic_krw),
+                 Leg(account, LegKind.KEPCO_FUND, "basic", -bill.fund_krw),
+                 Leg(account, LegKind.KEPCO_VAT, "basic", -bill.vat_krw),
+                 Leg(accounts.KEPCO, LegKind.KEPCO_BASIC, participant.name, bill.total_krw)]
         rows.append({"participant": participant.name, "billing_demand_kw": demand, "basic_krw": bill.basic_krw,
                      "fund_krw": bill.fund_krw, "vat_krw": bill.vat_krw})
-    key = f"basic:{month}"
-    entries = ledger.replace_settlement(key, "basic", first, last, park.name, legs, None, {"month": month})
+    key = SettlementKind.BASIC.key(month)
+    entries = ledger.replace_settlement(key, SettlementKind.BASIC, first, last, park.name, legs, None, {"month": month})
     return BasicSettlement(key, entries, pd.DataFrame(rows))
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from market.ledger import Ledger
+from market.ledger.vocabulary import AccountName
 from market.re100.report import re100_report
 from market.settlement import accounts
 from market.settlement.config import SettlementRules
@@ -55,7 +56,7 @@ def monthly_statement(ledger: Ledger, park: Park, rules: SettlementRules, partic
         names = [p.name for p in park.participants]
         raise EngineInputError(f"--participant = {participant!r}: not in park; expected one of {names}") from None
     lines = ledger.entries(start=period.start_time.date(), end=period.end_time.date(),
-                           account_prefix=f"participant:{participant}:")
+                           account_prefix=AccountName.of_participant(participant))
     lines = lines[lines["account"] == accounts.cash(participant)].drop(columns=["account"])
     totals = (lines.groupby("kind", as_index=False).agg(amount_krw=("amount_krw", "sum"),
                                                        quantity_kwh=("quantity_kwh", "sum"))

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from microgrid.assets import ASSET_KINDS, AssetSpec
 from microgrid.errors import EngineInputError, ParkFileError
@@ -45,11 +45,26 @@ def _lookup(raw: Any, location: tuple) -> Any:
     return value
 
 
+def _table_fields(location: tuple) -> list[str] | None:
+    """Field names of the park's table holding ``location``'s last part (top level or one table deep)."""
+    if len(location) == 1:
+        return sorted(Park.model_fields)
+    if len(location) == 2 and location[0] in Park.model_fields:
+        table = Park.model_fields[location[0]].annotation
+        if isinstance(table, type) and issubclass(table, BaseModel):
+            return sorted(table.model_fields)
+    return None
+
+
 def _first_error(source: str, error: ValidationError, raw: dict, prefix: tuple = ()) -> ParkFileError:
     first = error.errors()[0]
     location = prefix + tuple(first["loc"])
     value = _lookup(raw, tuple(first["loc"])) if not prefix else first.get("input", "<missing>")
     message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden" and not prefix:
+        allowed = _table_fields(location)
+        if allowed is not None:
+            message = f"unknown field, expected one of {allowed}"
     return ParkFileError(f"{source}: {_field_path(location)} = {value!r}: {message}")
 
 
@@ -114,13 +129,6 @@ def _cross_check(source: str, park: Park) -> None:
         load_export_price(park.market.export_price)
     except EngineInputError as error:
         raise ParkFileError(f"{source}: {error}") from None
-    from market.pricing import PRICING_RULES  # late import: market builds on microgrid
-
-    if park.market.pricing_rule not in PRICING_RULES:
-        raise ParkFileError(
-            f"{source}: market.pricing_rule = {park.market.pricing_rule!r}: "
-            f"expected one of {sorted(PRICING_RULES)}"
-        )
 
 
 def parse_park(raw: dict, source: str = "<park>") -> Park:
@@ -138,6 +146,23 @@ def parse_park(raw: dict, source: str = "<park>") -> Park:
     park = park.model_copy(update={"assets": assets})
     _cross_check(source, park)
     return park
+
+
+def park_dict(park: Park) -> dict:
+    """``park`` as the dict of a park file's parsed TOML (every field explicit), for :func:`parse_park`."""
+    return {**park.model_dump(exclude={"assets"}, warnings=False),
+            "assets": [asset.model_dump(warnings=False) for asset in park.assets]}
+
+
+def revalidated(park: Park, source: str = "<park>") -> Park:
+    """``park`` validated and cross-checked again, as a park file is by :func:`read_park`.
+
+    For a park changed with ``model_copy(update=...)`` (which validates
+    nothing), e.g. by a batch scenario's overrides: every field check and
+    every cross-check runs again, and a problem is the same one-line
+    :class:`~microgrid.errors.ParkFileError` naming ``source``.
+    """
+    return parse_park(park_dict(park), source)
 
 
 def read_park(path: str | Path | None = None) -> Park:

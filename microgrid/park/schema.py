@@ -8,12 +8,14 @@ name, a tariff) are checked by the loader, which knows the whole file.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from microgrid.assets import AssetSpec
 from microgrid.network.electrical import Cable, Electrical, FeederSection, TransformerElectrical
+from microgrid.park.tables import IncomeRule, SettlementTerms
 
 
 class _Strict(BaseModel):
@@ -46,13 +48,29 @@ class ParkInfo(_Strict):
     weather_site: str | None = None
 
 
+class PricingRuleName(StrEnum):
+    """Names of the pricing rules a park file may choose (``market.pricing_rule``).
+
+    ``market.pricing.rules.PRICING_RULES`` is keyed by exactly these names
+    (checked when it is imported): adding a rule adds a member here and its
+    entry there.
+    """
+
+    MARGINAL = "marginal"
+    SHARED_SAVINGS = "shared_savings"
+
+
+#: The valid pricing-rule names, sorted.
+PRICING_RULE_NAMES: tuple[str, ...] = tuple(sorted(rule.value for rule in PricingRuleName))
+
+
 class MarketRules(_Strict):
     """Rules of the park's direct-trading market.
 
     Attributes
     ----------
     pricing_rule : str
-        Name of a registered pricing rule (``marginal`` or ``shared_savings``).
+        Name of a pricing rule, one of :class:`PricingRuleName`.
     seller_share : float
         Share of the saving against the grid that goes to the seller under
         ``shared_savings`` [-].
@@ -69,12 +87,19 @@ class MarketRules(_Strict):
         Name of the export-price data file in ``microgrid/data/prices``.
     """
 
-    pricing_rule: str = "shared_savings"
+    pricing_rule: str = PricingRuleName.SHARED_SAVINGS.value
     seller_share: float = Field(default=0.5, ge=0, le=1)
     trade_fee_krw_per_kwh: float = Field(default=3.0, ge=0)
     battery_wear_cost_krw_per_kwh: float = Field(default=20.0, ge=0)
     demand_charge_weight: float = Field(default=1 / 30, ge=0)
     export_price: str = "smp_2025"
+
+    @field_validator("pricing_rule")
+    @classmethod
+    def _known_rule(cls, value: str) -> str:
+        if value not in PRICING_RULE_NAMES:
+            raise ValueError(f"expected one of {list(PRICING_RULE_NAMES)}")
+        return value
 
 
 class Transformer(_Strict):
@@ -184,13 +209,30 @@ class Participant(_Strict):
 
 
 class Park(_Strict):
-    """A whole park, validated and cross-checked."""
+    """A whole park, validated and cross-checked.
+
+    Attributes
+    ----------
+    park : ParkInfo
+    market : MarketRules
+    network : Network
+    participants : list of Participant
+    assets : list of AssetSpec
+    income : IncomeRule
+        The ``[income]`` table: sunlight-income rule (``income.fund_share`` is
+        the share of savings paid into the sunlight fund [-]).
+    settlement : SettlementTerms
+        The ``[settlement]`` table: REC and green-premium prices, grid
+        emission factor, RE100 targets.
+    """
 
     park: ParkInfo
     market: MarketRules = MarketRules()
     network: Network
     participants: list[Participant] = Field(min_length=1)
     assets: list[AssetSpec] = Field(default_factory=list)
+    income: IncomeRule = Field(default_factory=IncomeRule)
+    settlement: SettlementTerms = Field(default_factory=SettlementTerms)
 
     @property
     def name(self) -> str:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from market.batch.scenarios import read_park_raw
+import tomllib
+
+from microgrid.park import demo_park_path, parse_park
 
 
 @pytest.fixture(scope="module")
 def raw():
-    """The demo park's raw TOML with generous feeder limits: the batch tests are about the batch, not
+    """The demo park (and its file name) with generous feeder limits: the batch tests are about the batch, not
     congestion (the demo park's F2 can be overloaded on some forecast days, which ends a batch with exit 3)."""
-    park, source = read_park_raw(None)
-    for feeder in park["network"]["feeders"]:
+    source = str(demo_park_path())
+    raw = tomllib.loads(demo_park_path().read_text(encoding="utf-8"))
+    for feeder in raw["network"]["feeders"]:
         feeder["limit_kw"] = 2 * feeder["limit_kw"]
-    return park, source
+    return parse_park(raw, source), source

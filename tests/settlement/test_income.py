@@ -23,7 +23,7 @@ def test_largest_remainder_pays_exactly_the_total(total, weights):
 def test_quarter_income_is_collected_and_paid_out_exactly(ledger, small_park, dispatched):
     settle_day(ledger, small_park, dispatched[("shared_savings", "2026-07-01")])
     rules = default_rules()
-    rules = replace(rules, income=replace(rules.income, eligibility_lag_quarters=0))
+    rules = replace(rules, income=rules.income.model_copy(update={"eligibility_lag_quarters": 0}))
     result = settle_income(ledger, small_park, rules, "2026-Q3")
     stats = ledger.day_stats(*(2 * ["2026-07-01"])).set_index("participant")
     savings = (stats["grid_only_bill_krw"] - stats["net_cost_krw"]).clip(lower=0)

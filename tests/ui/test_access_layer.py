@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from market.ledger import open_ledger
-from market.settlement import read_park_with_rules, settle_day
+from market.settlement import rules_for, settle_day
+from microgrid.park import read_park
 from market.dispatch.io import read_dispatch
 from ui.auth import Principal
 from ui.data_access import AccessDenied, DataAccess, LedgerSnapshot, ledger_version
@@ -64,7 +65,8 @@ def test_statement_and_re100_on_the_snapshot_match_the_ledger(demo_results):
     from market.re100.report import re100_report
     from market.settlement.statement import monthly_statement
 
-    park, rules = read_park_with_rules(None)
+    park = read_park(None)
+    rules = rules_for(park)
     ledger = open_ledger(demo_results.db)
     try:
         snapshot = LedgerSnapshot.read(ledger)
@@ -86,7 +88,8 @@ def test_ledger_version_changes_when_a_day_is_resettled(demo_results, tmp_path):
     ledger = open_ledger(db)
     try:
         before = ledger_version(ledger)
-        park, rules = read_park_with_rules(None)
+        park = read_park(None)
+        rules = rules_for(park)
         settle_day(ledger, park, read_dispatch(f"{demo_results.results}/dispatch-2026-07-01.nc"), rules)
         assert ledger_version(ledger) != before
     finally:
