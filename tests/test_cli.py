@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from market.dispatch import run_dispatch
 from market.dispatch.io import read_dispatch
-from microgrid.cli import app
 from microgrid.forecast import day_inputs
 from microgrid.park import read_park
+from ui.cli import app
 
 #: The result Dataset's contract (README, "The result Dataset"): variable -> dims.
 CONTRACT = {
@@ -62,7 +62,7 @@ tariff = "kepco_industrial_eul_hv_a_option2"
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """The real command in a child process (the console script is not portable; ``-m`` is)."""
     env = {**os.environ, "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "microgrid.cli", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], cwd=cwd, capture_output=True, text=True,
                           env=env, timeout=300)
 
 

@@ -1,4 +1,4 @@
-"""The ``microgrid`` command line.
+"""The ``microgrid`` command line (``python -m ui.cli``; console script ``microgrid = "ui.cli:app"``).
 
 Every command turns bad input into one line on stderr and a non-zero exit
 (2 for bad input, 3 for a day that cannot be balanced), and writes its
@@ -554,10 +554,6 @@ def redispatch(
     table.add_row("Correction entries", f"{len(correction.entries)} (sum {correction.total_krw} KRW) as {correction.key}")
     table.add_row("Result", str(path))
     console.print(table)
-
-
-def main() -> None:  # pragma: no cover - entry point
-    app()
 
 
 if __name__ == "__main__":  # pragma: no cover
