@@ -187,3 +187,11 @@ def test_reading_a_missing_result_is_an_input_error(tmp_path):
 
     with pytest.raises(EngineInputError, match="dispatch-2026-07-01.nc"):
         read_dispatch(tmp_path / "dispatch-2026-07-01.nc")
+
+
+def test_every_command_goes_through_the_one_error_to_exit_mapping():
+    from microgrid.errors import DispatchInfeasibleError, EngineInputError
+    from ui.cli import EXIT_CODES
+
+    assert EXIT_CODES == {EngineInputError: 2, DispatchInfeasibleError: 3}
+    assert app.registered_commands and all(getattr(c.callback, "exit_codes", False) for c in app.registered_commands)

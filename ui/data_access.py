@@ -37,6 +37,7 @@ from market.ledger.models import Account, DayStat, Entry, Settlement
 from market.ledger.store import ENTRY_COLUMNS
 from ui.auth import Principal
 from ui.config import UiConfig
+from ui.workspace import Workspace
 
 
 class AccessDenied(PermissionError):
@@ -48,9 +49,7 @@ class AccessDenied(PermissionError):
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _park_and_rules(park_file: str | None, mtime_ns: int):
-    from market.settlement import read_park_with_rules
-
-    return read_park_with_rules(park_file)
+    return Workspace(park_file=park_file).read_park(rules=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -221,7 +220,7 @@ class DataAccess:
         return Path(self.config.results)
 
     def _dispatch_path(self, day: dt.date) -> Path:
-        return self._results() / f"dispatch-{day.isoformat()}.nc"
+        return self.config.workspace.dispatch_path(day)
 
     def _snapshot(self) -> LedgerSnapshot:
         ledger = _ledger(self.config.db)
@@ -236,13 +235,7 @@ class DataAccess:
     def dispatch_days(self) -> list[dt.date]:
         """Days with a dispatch file, newest first (park view only)."""
         self._require_park()
-        days = []
-        for file in self._results().glob("dispatch-*.nc"):
-            try:
-                days.append(dt.date.fromisoformat(file.stem.removeprefix("dispatch-")))
-            except ValueError:
-                continue
-        return sorted(days, reverse=True)
+        return sorted(self.config.workspace.dispatched_days(), reverse=True)
 
     # -- the park -----------------------------------------------------------------------------------
     def park_day(self, day: dt.date) -> ParkDay:
