@@ -172,9 +172,3 @@ def raise_alarms(park: Park, dataset: xr.Dataset, measurements, thresholds: Thre
                                     "update the load forecast; re-dispatch if it persists", load, plan, "kW"))
     alarms.sort(key=lambda alarm: (alarm.time, SEVERITIES.index(alarm.severity) * -1, alarm.element))
     return list(measurements.quality) + alarms
-
-
-def alarm_frame(alarms: list[Alarm]) -> pd.DataFrame:
-    """Alarms as a table (one row each)."""
-    columns = [f.name for f in fields(Alarm)]
-    return pd.DataFrame([[getattr(alarm, c) for c in columns] for alarm in alarms], columns=columns)
