@@ -15,14 +15,13 @@ Rules (thresholds in ``microgrid/data/network/alarm_thresholds.toml``):
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields
-from importlib import resources
 
 import pandas as pd
 import xarray as xr
 
 from microgrid.park import Park
+from weather.datafiles import read_data_toml
 
 SEVERITIES = ("info", "warning", "critical")
 
@@ -78,8 +77,7 @@ class Thresholds:
     @classmethod
     def load(cls) -> "Thresholds":
         """Thresholds from ``microgrid/data/network/alarm_thresholds.toml``."""
-        text = resources.files("microgrid.data").joinpath("network/alarm_thresholds.toml").read_text("utf-8")
-        raw = tomllib.loads(text)
+        raw = read_data_toml("microgrid", "network/alarm_thresholds.toml")
         return cls(**{f.name: float(raw[f.name]) for f in fields(cls) if f.name in raw})
 
 
