@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Iterable, Literal
+from typing import Literal
 
 import holidays
 import numpy as np
@@ -28,24 +28,6 @@ HOLIDAY = "holiday"  # Sundays and public holidays
 @lru_cache(maxsize=64)
 def _holidays_of_year(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.KR(years=year).keys())
-
-
-def korean_public_holidays(years: Iterable[int]) -> frozenset[dt.date]:
-    """Korean public holidays (공휴일) of the given years.
-
-    Parameters
-    ----------
-    years : iterable of int
-        Calendar years.
-
-    Returns
-    -------
-    frozenset of datetime.date
-    """
-    found: set[dt.date] = set()
-    for year in years:
-        found |= _holidays_of_year(int(year))
-    return frozenset(found)
 
 
 def is_public_holiday(day: dt.date) -> bool:

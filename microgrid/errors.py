@@ -7,9 +7,9 @@ The command line turns these into a non-zero exit.
 
 from __future__ import annotations
 
+from weather.errors import EngineInputError
 
-class EngineInputError(ValueError):
-    """Bad input: a park file, a date, a data file. One-line message."""
+__all__ = ["DispatchInfeasibleError", "EngineInputError", "ParkFileError"]
 
 
 class ParkFileError(EngineInputError):

@@ -35,6 +35,7 @@ import xarray as xr
 
 from microgrid.assets import SiteContext
 from microgrid.errors import EngineInputError
+from microgrid.inputs import DispatchInputs
 from microgrid.park import Park
 
 ForecastKind = Literal["day_ahead", "actual"]
@@ -231,10 +232,8 @@ def day_inputs(park: Park, day: dt.date, *, kind: ForecastKind = "day_ahead",
 
     Returns
     -------
-    market.dispatch.DispatchInputs
+    microgrid.inputs.DispatchInputs
     """
-    from market.dispatch.inputs import DispatchInputs
-
     if 60 % step_minutes:
         raise EngineInputError(f"step_minutes = {step_minutes}: expected a divisor of 60")
     forecast = forecast_park(park, day, day, kind=kind, weather_file=weather_file)

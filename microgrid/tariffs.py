@@ -8,7 +8,6 @@ holidays are all light load.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -18,6 +17,7 @@ import pandas as pd
 
 from microgrid.calendar import HOLIDAY, SATURDAY, day_types
 from microgrid.errors import EngineInputError
+from weather.datafiles import DataFileError, read_data_toml
 
 BANDS = ("light", "mid", "peak")
 SEASONS = ("summer", "spring_autumn", "winter")
@@ -112,12 +112,10 @@ class Tariff:
 
 
 def _read_toml_resource(folder: str, name: str, what: str) -> dict:
-    package = resources.files("microgrid.data").joinpath(folder)
-    path = package.joinpath(f"{name}.toml")
-    if not path.is_file():
-        available = sorted(p.name.removesuffix(".toml") for p in package.iterdir() if p.name.endswith(".toml"))
-        raise EngineInputError(f"{what}: unknown name {name!r}; expected one of {available}")
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        return read_data_toml("microgrid", f"{folder}/{name}.toml")
+    except DataFileError as error:
+        raise EngineInputError(f"{what}: unknown name {name!r}; expected one of {error.available}") from None
 
 
 def available_tariffs() -> list[str]:

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from market.dispatch import run_dispatch
 from market.dispatch.io import read_dispatch
-from microgrid.cli import app
 from microgrid.forecast import day_inputs
 from microgrid.park import read_park
+from ui.cli import app
 
 #: The result Dataset's contract (README, "The result Dataset"): variable -> dims.
 CONTRACT = {
@@ -62,7 +62,7 @@ tariff = "kepco_industrial_eul_hv_a_option2"
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """The real command in a child process (the console script is not portable; ``-m`` is)."""
     env = {**os.environ, "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "microgrid.cli", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], cwd=cwd, capture_output=True, text=True,
                           env=env, timeout=300)
 
 
@@ -187,3 +187,11 @@ def test_reading_a_missing_result_is_an_input_error(tmp_path):
 
     with pytest.raises(EngineInputError, match="dispatch-2026-07-01.nc"):
         read_dispatch(tmp_path / "dispatch-2026-07-01.nc")
+
+
+def test_every_command_goes_through_the_one_error_to_exit_mapping():
+    from microgrid.errors import DispatchInfeasibleError, EngineInputError
+    from ui.cli import EXIT_CODES
+
+    assert EXIT_CODES == {EngineInputError: 2, DispatchInfeasibleError: 3}
+    assert app.registered_commands and all(getattr(c.callback, "exit_codes", False) for c in app.registered_commands)

@@ -16,6 +16,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ui.workspace import Workspace
+
 ENV = {"park": "MICROGRID_UI_PARK", "db": "MICROGRID_UI_DB", "results": "MICROGRID_UI_RESULTS",
        "users": "MICROGRID_UI_USERS"}
 
@@ -41,6 +43,11 @@ class UiConfig:
     results: str
     users: str
 
+    @property
+    def workspace(self) -> Workspace:
+        """The same settings as a :class:`ui.workspace.Workspace` (file names, use cases)."""
+        return Workspace(Path(self.results), self.db, self.users, self.park_file)
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ui/app.py", add_help=False)
@@ -54,13 +61,12 @@ def _parser() -> argparse.ArgumentParser:
 def make_config(park: str | None = None, db: str | None = None, results: str | None = None,
                 users: str | None = None) -> UiConfig:
     """A config with the documented defaults filled in (paths made absolute)."""
-    results_dir = Path(results or "results").resolve()
+    defaults = Workspace(Path(results or "results").resolve())
     return UiConfig(
         park_file=str(Path(park).resolve()) if park else None,
-        db=db if db and "://" in db else str(Path(db).resolve()) if db else str(results_dir / "ledger.sqlite"),
-        results=str(results_dir),
-        users=users if users and "://" in users else str(Path(users).resolve()) if users
-        else str(results_dir / "ui_users.sqlite"),
+        db=db if db and "://" in db else str(Path(db).resolve()) if db else defaults.ledger_url,
+        results=str(defaults.results),
+        users=users if users and "://" in users else str(Path(users).resolve()) if users else defaults.users_url,
     )
 
 

@@ -35,6 +35,7 @@ from market.ledger.vocabulary import PARTICIPANT_PREFIX as PARTICIPANT_ACCOUNTS
 from market.ledger.vocabulary import AccountName, LegKind, SettlementKind
 from ui.auth import Principal
 from ui.config import UiConfig
+from ui.workspace import Workspace
 
 
 class AccessDenied(PermissionError):
@@ -46,11 +47,7 @@ class AccessDenied(PermissionError):
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _park_and_rules(park_file: str | None, mtime_ns: int):
-    from market.settlement import rules_for
-    from microgrid.park import read_park
-
-    park = read_park(park_file)
-    return park, rules_for(park)
+    return Workspace(park_file=park_file).read_park(rules=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -206,7 +203,7 @@ class DataAccess:
         return Path(self.config.results)
 
     def _dispatch_path(self, day: dt.date) -> Path:
-        return self._results() / f"dispatch-{day.isoformat()}.nc"
+        return self.config.workspace.dispatch_path(day)
 
     def _snapshot(self) -> LedgerSnapshot:
         ledger = _ledger(self.config.db)
@@ -221,13 +218,7 @@ class DataAccess:
     def dispatch_days(self) -> list[dt.date]:
         """Days with a dispatch file, newest first (park view only)."""
         self._require_park()
-        days = []
-        for file in self._results().glob("dispatch-*.nc"):
-            try:
-                days.append(dt.date.fromisoformat(file.stem.removeprefix("dispatch-")))
-            except ValueError:
-                continue
-        return sorted(days, reverse=True)
+        return sorted(self.config.workspace.dispatched_days(), reverse=True)
 
     # -- the park -----------------------------------------------------------------------------------
     def park_day(self, day: dt.date) -> ParkDay:

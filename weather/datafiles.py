@@ -13,6 +13,8 @@ from importlib import resources
 
 import pandas as pd
 
+from weather.errors import EngineInputError
+
 DATA_PACKAGE = "weather"
 DATA_FOLDER = "data"
 
@@ -36,14 +38,64 @@ def data_file(relative_path):
     return handle
 
 
+class DataFileError(EngineInputError):
+    """A data file that is not shipped; the message lists the files there are.
+
+    Attributes
+    ----------
+    name : str
+        The file name asked for, without ``.toml``.
+    available : list of str
+        The names (without ``.toml``) of the TOML files in that folder.
+    """
+
+    def __init__(self, message, name, available):
+        super().__init__(message)
+        self.name = name
+        self.available = available
+
+
 @functools.lru_cache(maxsize=None)
-def _parsed_toml(relative_path):
-    with data_file(relative_path).open("rb") as stream:
-        return tomllib.load(stream)
+def _parsed_data_toml(package, relative_path):
+    handle = resources.files(package).joinpath(DATA_FOLDER)
+    parts = relative_path.split("/")
+    for part in parts[:-1]:
+        handle = handle.joinpath(part)
+    folder, handle = handle, handle.joinpath(parts[-1])
+    if not handle.is_file():
+        name = parts[-1].removesuffix(".toml")
+        available = sorted(entry.name.removesuffix(".toml") for entry in folder.iterdir()
+                           if entry.name.endswith(".toml")) if folder.is_dir() else []
+        raise DataFileError(f"data file {package}/{DATA_FOLDER}/{relative_path}: unknown name {name!r}; "
+                            f"expected one of {available}", name, available)
+    return tomllib.loads(handle.read_text(encoding="utf-8"))
+
+
+def read_data_toml(package, relative_path):
+    """Read a TOML data file shipped in a package's ``data`` folder: the one reader of them all.
+
+    Parameters
+    ----------
+    package : str
+        Top-level package, ``"weather"`` or ``"microgrid"``.
+    relative_path : str
+        Path below ``<package>/data``, with ``/`` separators, e.g. ``"sites/changwon.toml"``.
+
+    Returns
+    -------
+    dict
+        A fresh copy (callers may modify it) of the file, parsed once and cached.
+
+    Raises
+    ------
+    DataFileError
+        When there is no such file; one line listing the names in that folder.
+    """
+    return copy.deepcopy(_parsed_data_toml(package, relative_path))
 
 
 def load_toml(relative_path):
-    """Read a TOML file shipped in ``weather/data``.
+    """Read a TOML file shipped in ``weather/data`` (:func:`read_data_toml`).
 
     Parameters
     ----------
@@ -55,7 +107,7 @@ def load_toml(relative_path):
     dict
         A fresh copy: callers may modify it.
     """
-    return copy.deepcopy(_parsed_toml(relative_path))
+    return read_data_toml(DATA_PACKAGE, relative_path)
 
 
 def load_csv(relative_path):

@@ -32,8 +32,6 @@ last whole chunk.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,10 +176,3 @@ def run_scenario(job: ScenarioJob, *, on_day: Callable[[int], None] | None = Non
     }, variables={"storage_capacity_kwh": (("storage",), [spec.energy_capacity_kwh for spec in specs],
                                            {"units": "kWh", "long_name": "nameplate energy capacity"})})
     return str(final)
-
-
-def scenario_seconds(job: ScenarioJob) -> tuple[str, float, int]:
-    """Run :func:`run_scenario` and time it: (path, wall seconds, process id)."""
-    started = clock.perf_counter()
-    path = run_scenario(job)
-    return path, clock.perf_counter() - started, os.getpid()

@@ -4,51 +4,23 @@
 whatever produces tomorrow's profiles (simple profiles, weather-driven
 forecasts, metered data) hands the optimiser available generation per
 asset and load per participant, in kWh per step, on a tz-aware index of
-interval starts. :func:`build_dispatch_data` turns them, with the park's
+interval starts. It is defined in :mod:`microgrid.inputs` (below market,
+so forecasts need not import the optimiser) and re-exported here. :func:`build_dispatch_data` turns them, with the park's
 tariffs and rules, into the numeric arrays the Pyomo builders read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from microgrid.errors import EngineInputError
+from microgrid.inputs import DispatchInputs
 from microgrid.park import Park
 from microgrid.tariffs import load_export_price, load_tariff
-
-
-@dataclass(frozen=True)
-class DispatchInputs:
-    """Profiles for one dispatch window.
-
-    Attributes
-    ----------
-    time : pandas.DatetimeIndex
-        Interval starts, tz-aware, evenly spaced.
-    available_generation : xarray.DataArray
-        (time, asset) energy each generator could deliver [kWh per step].
-    load : xarray.DataArray
-        (time, participant) energy each participant consumes [kWh per step].
-    initial_soc_kwh : dict
-        Storage name -> state of charge at the window's start [kWh]; storage
-        not listed starts at its ``initial_soc_fraction``.
-    """
-
-    time: pd.DatetimeIndex
-    available_generation: xr.DataArray
-    load: xr.DataArray
-    initial_soc_kwh: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def step_hours(self) -> float:
-        """Length of one step [h]."""
-        if len(self.time) < 2:
-            raise EngineInputError("time: a dispatch window needs at least two steps")
-        return (self.time[1] - self.time[0]) / pd.Timedelta(hours=1)
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,13 @@ Rules (thresholds in ``microgrid/data/network/alarm_thresholds.toml``):
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields
-from importlib import resources
 
 import pandas as pd
 import xarray as xr
 
 from microgrid.park import Park
+from weather.datafiles import read_data_toml
 
 SEVERITIES = ("info", "warning", "critical")
 
@@ -78,8 +77,7 @@ class Thresholds:
     @classmethod
     def load(cls) -> "Thresholds":
         """Thresholds from ``microgrid/data/network/alarm_thresholds.toml``."""
-        text = resources.files("microgrid.data").joinpath("network/alarm_thresholds.toml").read_text("utf-8")
-        raw = tomllib.loads(text)
+        raw = read_data_toml("microgrid", "network/alarm_thresholds.toml")
         return cls(**{f.name: float(raw[f.name]) for f in fields(cls) if f.name in raw})
 
 
@@ -172,9 +170,3 @@ def raise_alarms(park: Park, dataset: xr.Dataset, measurements, thresholds: Thre
                                     "update the load forecast; re-dispatch if it persists", load, plan, "kW"))
     alarms.sort(key=lambda alarm: (alarm.time, SEVERITIES.index(alarm.severity) * -1, alarm.element))
     return list(measurements.quality) + alarms
-
-
-def alarm_frame(alarms: list[Alarm]) -> pd.DataFrame:
-    """Alarms as a table (one row each)."""
-    columns = [f.name for f in fields(Alarm)]
-    return pd.DataFrame([[getattr(alarm, c) for c in columns] for alarm in alarms], columns=columns)

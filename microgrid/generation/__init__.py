@@ -22,7 +22,6 @@ from microgrid.generation.schedules import (
     production_schedule_names,
     production_schedule_table,
 )
-from microgrid.generation.timeindex import interval_length
 from microgrid.generation.wind import (
     hub_wind_speed,
     list_small_turbines,
@@ -30,6 +29,8 @@ from microgrid.generation.wind import (
     small_turbine_power_curve,
     small_turbine_spec,
 )
+from weather.solar import interval_length  # the one interval-length rule, shared with weather
+
 
 __all__ = [
     "carnot_efficiency",

@@ -8,10 +8,10 @@ code and a user can replace it without editing code.
 
 from __future__ import annotations
 
-import tomllib
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from weather.datafiles import read_data_toml
 
 #: Folder holding the data files of this package.
 GENERATION_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "generation"
@@ -35,11 +35,6 @@ def generation_data_path(name: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
 def read_toml(name: str) -> dict[str, Any]:
-    """Parsed TOML data file of ``microgrid/data/generation/`` (cached).
-
-    The returned mapping is shared between callers: treat it as read-only.
-    """
-    with generation_data_path(name).open("rb") as handle:
-        return tomllib.load(handle)
+    """Parsed TOML data file of ``microgrid/data/generation/`` (cached; a fresh copy each call)."""
+    return read_data_toml("microgrid", f"generation/{name}")

@@ -20,7 +20,7 @@ import pandas as pd
 import pvlib
 
 from microgrid.generation.datafiles import read_toml
-from microgrid.generation.timeindex import interval_length
+from weather.solar import interval_length
 
 #: PVWatts default system figures (microgrid/data/generation/pvwatts_defaults.toml).
 PVWATTS_DEFAULTS = read_toml("pvwatts_defaults.toml")

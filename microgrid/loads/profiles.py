@@ -19,7 +19,7 @@ import pandas as pd
 
 from microgrid.generation.datafiles import read_toml
 from microgrid.generation.schedules import production_level
-from microgrid.generation.timeindex import interval_length
+from weather.solar import interval_length
 
 INDUSTRY_FILE = "industry_loads.toml"
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from microgrid.inputs import DispatchInputs
 from microgrid.park.loader import parse_park
 from microgrid.park.schema import Park
 
@@ -87,10 +88,8 @@ def synthetic_inputs(park: Park, day: str = "2026-07-01", *, seed: int = 0, step
 
     Returns
     -------
-    market.dispatch.DispatchInputs
+    microgrid.inputs.DispatchInputs
     """
-    from market.dispatch.inputs import DispatchInputs  # late import: market builds on microgrid
-
     rng = np.random.default_rng(seed)
     periods = 24 * 60 // step_minutes
     time = pd.date_range(day, periods=periods, freq=f"{step_minutes}min", tz=tz)

@@ -287,7 +287,7 @@ def test_lookahead_compiled_equals_pyomo(raw, lookahead, tmp_path):
 def test_cli_rejects_a_lookahead_out_of_range(tmp_path, hours):
     from typer.testing import CliRunner
 
-    from microgrid.cli import app
+    from ui.cli import app
 
     result = CliRunner().invoke(app, ["batch", "--year", "2026", "--workers", "0", "--lookahead-hours", str(hours),
                                       "--out", str(tmp_path / "b")])

@@ -21,10 +21,10 @@ from market.dispatch.io import read_dispatch
 from market.ledger import open_ledger
 from market.ledger.money import round_half_even
 from market.settlement import settle_day
-from microgrid.cli import app
 from microgrid.errors import EngineInputError
 from microgrid.park import demo_park_path
 from microgrid.tariffs import load_tariff
+from ui.cli import app
 
 START, END = dt.date(2026, 7, 3), dt.date(2026, 7, 5)  # Fri, Sat, Sun
 DAYS = [START + dt.timedelta(days=n) for n in range((END - START).days + 1)]

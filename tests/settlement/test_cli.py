@@ -5,8 +5,8 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from market.dispatch.io import write_dataset_atomic
-from microgrid.cli import app
 from microgrid.park.synthetic import synthetic_park_dict
+from ui.cli import app
 
 
 def _toml_value(value):

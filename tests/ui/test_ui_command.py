@@ -6,7 +6,7 @@ import subprocess
 
 from typer.testing import CliRunner
 
-from microgrid.cli import app
+from ui.cli import app
 
 
 def test_ui_command_settles_existing_results_and_starts_streamlit(demo_results, tmp_path, monkeypatch):

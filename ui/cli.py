@@ -1,14 +1,30 @@
-"""The ``microgrid`` command line.
+"""The ``microgrid`` command line (``python -m ui.cli``; console script ``microgrid = "ui.cli:app"``).
 
-Every command turns bad input into one line on stderr and a non-zero exit
-(2 for bad input, 3 for a day that cannot be balanced), and writes its
-results through a temporary file, so nothing is left half-written.
+The commands are thin: they parse options, call a use case of
+:mod:`ui.workspace` (which the web app shares) and print a table. Results
+are written through a temporary file, so nothing is left half-written.
+
+Exit codes, the one mapping from errors to exits (:data:`EXIT_CODES`, applied
+to every command by :func:`command`):
+
+- 0: done;
+- 2: bad input (:class:`~microgrid.errors.EngineInputError`: a park file, an
+  option, a data file);
+- 3: a day that cannot be balanced within the limits
+  (:class:`~microgrid.errors.DispatchInfeasibleError`: which limit, which
+  hour, by how much);
+- 4: ``validate`` only: AC violations remain.
+
+An error prints exactly one line on stderr, ``error: <message>``, and no traceback.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Optional
 
@@ -17,24 +33,57 @@ from rich.console import Console
 from rich.table import Table
 
 from microgrid.errors import DispatchInfeasibleError, EngineInputError
+from ui.workspace import Workspace
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Energy self-sufficiency engine for a smart green industrial park.")
 console = Console()
 errors = Console(stderr=True)
 
+
 @app.callback()
 def _group() -> None:
     """Energy self-sufficiency engine for a smart green industrial park."""
 
 
+EXIT_DONE = 0
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
+EXIT_VIOLATIONS = 4
+
+#: Exception class -> exit code (the first class the error is an instance of wins).
+EXIT_CODES: dict[type[Exception], int] = {
+    EngineInputError: EXIT_BAD_INPUT,
+    DispatchInfeasibleError: EXIT_INFEASIBLE,
+}
 
 
 def _fail(message: str, code: int) -> None:
     errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+@contextmanager
+def exit_codes() -> Iterator[None]:
+    """Turn an error of :data:`EXIT_CODES` into one line on stderr and its exit code."""
+    try:
+        yield
+    except tuple(EXIT_CODES) as error:
+        _fail(str(error), next(code for kind, code in EXIT_CODES.items() if isinstance(error, kind)))
+
+
+def command(name: str | None = None) -> Callable[[Callable], Callable]:
+    """``@app.command(name)``, the command running inside :func:`exit_codes`."""
+    def register(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            with exit_codes():
+                return function(*args, **kwargs)
+
+        run.exit_codes = True  # every command has them (tested)
+        return app.command(name)(run)
+
+    return register
 
 
 def _parse_date(value: str | None, timezone: str) -> dt.date:
@@ -48,7 +97,15 @@ def _parse_date(value: str | None, timezone: str) -> dt.date:
         raise EngineInputError(f"--date = {value!r}: expected a date YYYY-MM-DD") from None
 
 
-@app.command()
+def _day_ahead(workspace: Workspace, park, day: dt.date):
+    """:meth:`Workspace.day_ahead` of ``day``, with a spinner while a missing day is dispatched."""
+    path = workspace.dispatch_path(day)
+    missing = not path.is_file()
+    with console.status(f"No {path.name}: running the dispatch of {day} ...") if missing else nullcontext():
+        return workspace.day_ahead(park, day)
+
+
+@command()
 def dispatch(
     park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
     date: Optional[str] = typer.Option(None, "--date", help="Operating day YYYY-MM-DD (default: tomorrow in the park's timezone)."),
@@ -58,27 +115,22 @@ def dispatch(
     actual: bool = typer.Option(False, "--actual", help="Dispatch on the actual weather instead of the day-ahead forecast."),
 ) -> None:
     """Run the day-ahead dispatch and clearing of direct trades for one day."""
-    from market.dispatch import run_dispatch
-    from market.dispatch.io import write_dataset_atomic
     from market.dispatch.summary import summarize
     from market.pricing import PRICING_RULES
-    from microgrid.forecast import day_inputs
-    from microgrid.park import read_park
 
-    try:
-        park = read_park(park_file)
-        day = _parse_date(date, park.park.timezone)
-        if pricing_rule is not None and pricing_rule not in PRICING_RULES:
-            raise EngineInputError(f"--pricing-rule = {pricing_rule!r}: expected one of {sorted(PRICING_RULES)}")
-        with console.status(f"Forecasting {day} ..."):
-            inputs = day_inputs(park, day, kind="actual" if actual else "day_ahead", weather_file=weather_file)
-        with console.status(f"Optimising {day} with HiGHS ..."):
-            result = run_dispatch(park, inputs, pricing_rule=pricing_rule)
-        path = write_dataset_atomic(result.dataset, out / f"dispatch-{day.isoformat()}.nc")
-    except EngineInputError as error:
-        _fail(str(error), EXIT_BAD_INPUT)
-    except DispatchInfeasibleError as error:
-        _fail(str(error), EXIT_INFEASIBLE)
+    workspace = Workspace(out, park_file=park_file)
+    park = workspace.read_park()
+    day = _parse_date(date, park.park.timezone)
+    if pricing_rule is not None and pricing_rule not in PRICING_RULES:
+        raise EngineInputError(f"--pricing-rule = {pricing_rule!r}: expected one of {sorted(PRICING_RULES)}")
+    with console.status(f"Forecasting {day} ...") as status:
+        def progress(step: str, _fraction: float) -> None:
+            if step == "run_dispatch":
+                status.update(f"Optimising {day} with HiGHS ...")
+
+        ran = workspace.run_day(park, day, kind="actual" if actual else "day_ahead", weather_file=weather_file,
+                                pricing_rule=pricing_rule, progress=progress)
+    result, path = ran.result, ran.path
     summary = summarize(result.dataset)
     table = Table(title=f"{park.name} - day-ahead dispatch {day} ({result.dataset.attrs['pricing_rule']})",
                   show_header=False)
@@ -100,7 +152,7 @@ def dispatch(
     console.print(table)
 
 
-@app.command()
+@command()
 def forecast(
     start: str = typer.Option(..., "--start", help="First day YYYY-MM-DD."),
     end: str = typer.Option(..., "--end", help="Last day YYYY-MM-DD (inclusive)."),
@@ -112,17 +164,14 @@ def forecast(
     """Forecast hourly generation per asset and load per participant for a span of days."""
     from market.dispatch.io import write_dataset_atomic
     from microgrid.forecast import forecast_park
-    from microgrid.park import read_park
 
-    try:
-        park = read_park(park_file)
-        first, last = _parse_date(start, park.park.timezone), _parse_date(end, park.park.timezone)
-        with console.status(f"Forecasting {first}..{last} ..."):
-            result = forecast_park(park, first, last, kind="actual" if actual else "day_ahead",
-                                   weather_file=weather_file)
-        path = write_dataset_atomic(result, out or Path("results") / f"forecast-{first}-{last}.nc")
-    except EngineInputError as error:
-        _fail(str(error), EXIT_BAD_INPUT)
+    workspace = Workspace(park_file=park_file)
+    park = workspace.read_park()
+    first, last = _parse_date(start, park.park.timezone), _parse_date(end, park.park.timezone)
+    with console.status(f"Forecasting {first}..{last} ..."):
+        result = forecast_park(park, first, last, kind="actual" if actual else "day_ahead",
+                               weather_file=weather_file)
+    path = write_dataset_atomic(result, out or workspace.forecast_path(first, last))
     generation = result["available_generation"].sum("time")
     load = result["load"].sum("time")
     table = Table(title=f"{park.name} - {result.attrs['kind']} forecast {first}..{last}")
@@ -140,11 +189,7 @@ def forecast(
 # (Imports are lazy, inside each command, so the dispatch commands start fast.)
 
 
-def _default_db(results: Path) -> str:
-    return str(results / "ledger.sqlite")
-
-
-@app.command()
+@command()
 def settle(
     date: str = typer.Option(..., "--date", help="Operating day YYYY-MM-DD."),
     park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
@@ -153,41 +198,26 @@ def settle(
     metered: Optional[Path] = typer.Option(None, "--metered", help="Metered CSV: timestamp,participant,asset,energy_kwh."),
 ) -> None:
     """Settle one day on the ledger (runs the dispatch first when its result is missing)."""
-    from market.dispatch import run_dispatch
-    from market.dispatch.io import read_dispatch, write_dataset_atomic
-    from market.ledger import open_ledger
-    from market.settlement import read_metered, rules_for, settle_basic_charge, settle_day
-    from microgrid.park import read_park
-    from microgrid.forecast import day_inputs
+    from market.settlement import read_metered
 
-    try:
-        park = read_park(park_file)
-        rules = rules_for(park)
-        day = _parse_date(date, park.park.timezone)
-        path = results / f"dispatch-{day.isoformat()}.nc"
-        if not path.is_file():
-            with console.status(f"No {path.name}: running the dispatch of {day} ..."):
-                write_dataset_atomic(run_dispatch(park, day_inputs(park, day)).dataset, path)
-        dataset = read_dispatch(path)
-        measured = read_metered(metered, dataset) if metered is not None else None
-        ledger = open_ledger(db or _default_db(results))
-        settled = settle_day(ledger, park, dataset, rules, measured)
-        basic = settle_basic_charge(ledger, park, f"{day:%Y-%m}")
-    except EngineInputError as error:
-        _fail(str(error), EXIT_BAD_INPUT)
-    except DispatchInfeasibleError as error:
-        _fail(str(error), EXIT_INFEASIBLE)
+    workspace = Workspace(results, db, park_file=park_file)
+    park, rules = workspace.read_park(rules=True)
+    day = _parse_date(date, park.park.timezone)
+    dataset = _day_ahead(workspace, park, day)
+    measured = read_metered(metered, dataset) if metered is not None else None
+    both = workspace.settle_day(park, rules, day, dataset, measured)
+    settled, basic = both.day, both.basic
     stats = settled.stats
     table = Table(title=f"{park.name} - settlement {day}", show_header=False)
     table.add_row("Entries written", f"{len(settled.entries)} (sum {sum(e.amount_krw for e in settled.entries)} KRW)")
     table.add_row("Park net cost (grid-only)", f"₩{stats.net_cost_krw.sum():,.0f} (₩{stats.grid_only_bill_krw.sum():,.0f})")
     table.add_row("Imbalance settled", "yes" if measured is not None else "no metered data")
     table.add_row("Basic charge of the month (re-settled)", f"₩{basic.bills.basic_krw.sum():,.0f}")
-    table.add_row("Ledger", str(db or _default_db(results)))
+    table.add_row("Ledger", workspace.ledger_url)
     console.print(table)
 
 
-@app.command()
+@command()
 def statement(
     participant: str = typer.Option(..., "--participant", help="Participant name, e.g. T01."),
     month: str = typer.Option(..., "--month", help="Month YYYY-MM."),
@@ -197,23 +227,16 @@ def statement(
     results: Path = typer.Option(Path("results"), "--results", help="Folder of the default ledger."),
 ) -> None:
     """Write a participant's monthly statement (CSV + printable HTML)."""
-    from market.ledger import open_ledger
-    from market.settlement import rules_for
-    from microgrid.park import read_park
     from market.settlement.statement import monthly_statement, write_statement
 
-    try:
-        park = read_park(park_file)
-        rules = rules_for(park)
-        ledger = open_ledger(db or _default_db(results))
-        made = monthly_statement(ledger, park, rules, participant, month)
-        csv_path, html_path = write_statement(made, out or results / f"statement-{participant}-{month}.csv")
-    except EngineInputError as error:
-        _fail(str(error), EXIT_BAD_INPUT)
+    workspace = Workspace(results, db, park_file=park_file)
+    park, rules = workspace.read_park(rules=True)
+    made = monthly_statement(workspace.open_ledger(), park, rules, participant, month)
+    csv_path, html_path = write_statement(made, out or workspace.statement_path(participant, month))
     console.print(f"{participant} {month}: net {made.net_krw:,} KRW over {len(made.lines)} lines -> {csv_path}, {html_path}")
 
 
-@app.command()
+@command()
 def income(
     quarter: str = typer.Option(..., "--quarter", help="Quarter YYYY-Qn."),
     park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
@@ -222,19 +245,12 @@ def income(
 ) -> None:
     """Collect and pay a quarter's sunlight income; writes income-<quarter>.csv (per tenant and per worker)."""
     from market.income import settle_income
-    from market.ledger import open_ledger
-    from market.settlement import rules_for
-    from microgrid.park import read_park
     from market.settlement.statement import _atomic_write
 
-    try:
-        park = read_park(park_file)
-        rules = rules_for(park)
-        ledger = open_ledger(db or _default_db(results))
-        settled = settle_income(ledger, park, rules, quarter)
-    except EngineInputError as error:
-        _fail(str(error), EXIT_BAD_INPUT)
-    path = results / f"income-{quarter}.csv"
+    workspace = Workspace(results, db, park_file=park_file)
+    park, rules = workspace.read_park(rules=True)
+    settled = settle_income(workspace.open_ledger(), park, rules, quarter)
+    path = workspace.income_path(quarter)
     _atomic_write(path, settled.table.to_csv(index=False))
     table = Table(title=f"{park.name} - sunlight income {quarter}")
     for column in ("participant", "contribution KRW", "tenant KRW", "heads", "per worker KRW"):
@@ -250,7 +266,7 @@ def income(
 # --- batch and report (issue 5): rolling year, scenario sweeps on Dask, analyst's report -------------
 
 
-@app.command()
+@command()
 def batch(
     year: int = typer.Option(..., "--year", help="Year to dispatch day by day (365/366 rolling days)."),
     park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
@@ -274,38 +290,33 @@ def batch(
     from market.batch.rolling import ENGINES
     from market.batch.scenarios import read_scenarios
     from market.batch.settle import read_figures
-    from microgrid.park import demo_park_path, read_park
+    from microgrid.park import demo_park_path
 
-    try:
-        if not 0 <= lookahead_hours <= 168:
-            raise EngineInputError(f"--lookahead-hours = {lookahead_hours}: expected 0 to 168 hours")
-        if engine not in ENGINES:
-            raise EngineInputError(f"--engine = {engine!r}: expected one of {list(ENGINES)}")
-        park = read_park(park_file)
-        source = str(park_file if park_file is not None else demo_park_path())
-        scenarios = read_scenarios(scenarios_file)
-        first = _parse_date(start, "Asia/Seoul") if start else dt.date(year, 1, 1)
-        last = _parse_date(end, "Asia/Seoul") if end else dt.date(year, 12, 31)
-        if last < first:
-            raise EngineInputError(f"--end = {last}: expected on or after {first}")
-        config = BatchConfig(park, source, scenarios, first, last, out, "actual" if actual else "day_ahead",
-                             str(weather_file) if weather_file else None, workers, scheduler, engine=engine,
-                             progress=True, settle=settle_days,
-                             lookahead_hours=lookahead_hours)
-        store = run_batch(config)
-        settled = [read_figures(out, s.name) for s in scenarios] if settle_days and store is not None else []
-        if perfect_foresight:
-            from market.batch.foresight_run import foresight_report
+    if not 0 <= lookahead_hours <= 168:
+        raise EngineInputError(f"--lookahead-hours = {lookahead_hours}: expected 0 to 168 hours")
+    if engine not in ENGINES:
+        raise EngineInputError(f"--engine = {engine!r}: expected one of {list(ENGINES)}")
+    park = Workspace(park_file=park_file).read_park()
+    source = str(park_file if park_file is not None else demo_park_path())
+    scenarios = read_scenarios(scenarios_file)
+    first = _parse_date(start, "Asia/Seoul") if start else dt.date(year, 1, 1)
+    last = _parse_date(end, "Asia/Seoul") if end else dt.date(year, 12, 31)
+    if last < first:
+        raise EngineInputError(f"--end = {last}: expected on or after {first}")
+    config = BatchConfig(park, source, scenarios, first, last, out, "actual" if actual else "day_ahead",
+                         str(weather_file) if weather_file else None, workers, scheduler, engine=engine,
+                         progress=True, settle=settle_days,
+                         lookahead_hours=lookahead_hours)
+    store = run_batch(config)
+    settled = [read_figures(out, s.name) for s in scenarios] if settle_days and store is not None else []
+    if perfect_foresight:
+        from market.batch.foresight_run import foresight_report
 
-            rows = foresight_report(config)
-            (out / "foresight.json").write_text(json.dumps(rows, indent=2))
-            for row in rows:
-                console.print(f"{row['scenario']}: rolling ₩{row['rolling_cost_krw']:,.0f}, perfect foresight "
-                              f"₩{row['foresight_cost_krw']:,.0f}, myopia ₩{row['myopia_krw']:,.0f}")
-    except EngineInputError as error:
-        _fail(str(error), EXIT_BAD_INPUT)
-    except DispatchInfeasibleError as error:
-        _fail(str(error), EXIT_INFEASIBLE)
+        rows = foresight_report(config)
+        (out / "foresight.json").write_text(json.dumps(rows, indent=2))
+        for row in rows:
+            console.print(f"{row['scenario']}: rolling ₩{row['rolling_cost_krw']:,.0f}, perfect foresight "
+                          f"₩{row['foresight_cost_krw']:,.0f}, myopia ₩{row['myopia_krw']:,.0f}")
     console.print(f"Batch of {len(scenarios)} scenario(s) {first}..{last} -> {store}")
     if settled:
         console.print(_settled_table(settled))
@@ -339,7 +350,7 @@ def _settled_table(settled: list) -> Table:
     return table
 
 
-@app.command()
+@command()
 def report(
     batch_dir: Path = typer.Option(..., "--batch", help="Batch folder written by `microgrid batch`."),
     out: Optional[Path] = typer.Option(None, "--out", help="Report folder (default: BATCH/report)."),
@@ -348,7 +359,7 @@ def report(
     from market.report import write_report
 
     if not ((batch_dir / "batch.zarr").exists() or (batch_dir / "batch.nc").exists()):
-        _fail(f"--batch {str(batch_dir)!r}: no batch.zarr or batch.nc (run `microgrid batch` first)", EXIT_BAD_INPUT)
+        raise EngineInputError(f"--batch {str(batch_dir)!r}: no batch.zarr or batch.nc (run `microgrid batch` first)")
     path = write_report(batch_dir, out)
     console.print(f"Report -> {path}")
 
@@ -357,7 +368,7 @@ def report(
 # (Imports are lazy, inside the command; see ui/README.md.)
 
 
-@app.command("ui")
+@command("ui")
 def ui_command(
     park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
     db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
@@ -373,44 +384,23 @@ def ui_command(
     from ui.bootstrap import prepare_demo_data
     from ui.config import make_config
 
-    try:
-        settings = make_config(str(park_file) if park_file else None, db, str(results), users)
-        with console.status("Preparing the data the app shows ..."):
-            prepare_demo_data(settings.park_file, settings.db, settings.results,
-                              progress=lambda message: console.print(message, highlight=False))
-    except EngineInputError as error:
-        _fail(str(error), EXIT_BAD_INPUT)
-    except DispatchInfeasibleError as error:
-        _fail(str(error), EXIT_INFEASIBLE)
+    settings = make_config(str(park_file) if park_file else None, db, str(results), users)
+    with console.status("Preparing the data the app shows ..."):
+        prepare_demo_data(settings.park_file, settings.db, settings.results,
+                          progress=lambda message: console.print(message, highlight=False))
     script = Path(ui_package.__file__).parent / "app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+    argv = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
                "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--client.toolbarMode", "viewer",
                "--", "--db", settings.db, "--results", settings.results, "--users", settings.users]
     if settings.park_file:
-        command += ["--park", settings.park_file]
+        argv += ["--park", settings.park_file]
     console.print(f"Park app on http://{address}:{port} (demo accounts: ui/README.md); Ctrl+C stops it.")
-    raise typer.Exit(subprocess.call(command))
+    raise typer.Exit(subprocess.call(argv))
 
 
 # --- Safety: AC validation, monitoring and alarms, intraday re-dispatch (issue #7) ---------------
-# Lazy imports inside each command (pandapower is slow to import). Exit codes: 0 done, 2 bad input,
-# 3 a day that cannot be balanced, 4 (validate) AC violations remain.
-
-EXIT_VIOLATIONS = 4
-
-
-def _day_ahead(park, day: dt.date, results: Path):
-    """The day-ahead result of ``day``: DIR/dispatch-D.nc, or run (and write) the dispatch."""
-    from market.dispatch import run_dispatch
-    from market.dispatch.io import read_dispatch, write_dataset_atomic
-    from microgrid.forecast import day_inputs
-
-    path = results / f"dispatch-{day.isoformat()}.nc"
-    if not path.is_file():
-        with console.status(f"No {path.name}: running the dispatch of {day} ..."):
-            write_dataset_atomic(run_dispatch(park, day_inputs(park, day)).dataset, path)
-    return read_dispatch(path)
+# Lazy imports inside each command (pandapower is slow to import). Exit codes: see the module docstring.
 
 
 def _inputs_of(dataset):
@@ -420,7 +410,7 @@ def _inputs_of(dataset):
                           load=dataset["load"])
 
 
-@app.command()
+@command()
 def validate(
     date: str = typer.Option(..., "--date", help="Operating day YYYY-MM-DD."),
     park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
@@ -433,25 +423,20 @@ def validate(
     from market.dispatch.results import DispatchResult
     from market.safety.tighten import validate_and_tighten
     from market.settlement.statement import _atomic_write
-    from microgrid.park import read_park
 
-    try:
-        park = read_park(park_file)
-        day = _parse_date(date, park.park.timezone)
-        dataset = _day_ahead(park, day, results)
-        with console.status(f"AC power flow of {day} ..."):
-            outcome = validate_and_tighten(park, _inputs_of(dataset), tighten=tighten, max_rounds=max_rounds,
-                                           first=DispatchResult(dataset=dataset),
-                                           pricing_rule=str(dataset.attrs.get("pricing_rule")))
-        frame = outcome.report.frame()
-        csv_path = results / f"violations-{day.isoformat()}.csv"
-        _atomic_write(csv_path, frame.to_csv(index=False))
-        if outcome.rounds:
-            plan = write_dataset_atomic(outcome.result.dataset, results / f"dispatch-{day.isoformat()}-tightened.nc")
-    except EngineInputError as error:
-        _fail(str(error), EXIT_BAD_INPUT)
-    except DispatchInfeasibleError as error:
-        _fail(str(error), EXIT_INFEASIBLE)
+    workspace = Workspace(results, park_file=park_file)
+    park = workspace.read_park()
+    day = _parse_date(date, park.park.timezone)
+    dataset = _day_ahead(workspace, park, day)
+    with console.status(f"AC power flow of {day} ..."):
+        outcome = validate_and_tighten(park, _inputs_of(dataset), tighten=tighten, max_rounds=max_rounds,
+                                       first=DispatchResult(dataset=dataset),
+                                       pricing_rule=str(dataset.attrs.get("pricing_rule")))
+    frame = outcome.report.frame()
+    csv_path = workspace.violations_path(day)
+    _atomic_write(csv_path, frame.to_csv(index=False))
+    if outcome.rounds:
+        plan = write_dataset_atomic(outcome.result.dataset, workspace.tightened_path(day))
     checked = outcome.report.results
     table = Table(title=f"{park.name} - AC validation {day}", show_header=False)
     table.add_row("Result", outcome.message)
@@ -473,7 +458,7 @@ def validate(
         raise typer.Exit(EXIT_VIOLATIONS)
 
 
-@app.command()
+@command()
 def monitor(
     date: str = typer.Option(..., "--date", help="Operating day YYYY-MM-DD."),
     measurements: Path = typer.Option(..., "--measurements", help="CSV: timestamp,element,quantity,value,unit."),
@@ -482,23 +467,17 @@ def monitor(
     db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
 ) -> None:
     """Compare measurements with the schedule and limits; log the alarms in the ledger database."""
-    from market.ledger import open_ledger
     from market.safety.alarm_log import log_alarms
     from market.safety.alarms import raise_alarms
     from market.safety.measurements import day_steps, read_measurements
-    from microgrid.park import read_park
 
-    try:
-        park = read_park(park_file)
-        day = _parse_date(date, park.park.timezone)
-        dataset = _day_ahead(park, day, results)
-        measured = read_measurements(measurements, park, day_steps(dataset))
-        alarms = raise_alarms(park, dataset, measured)
-        written = log_alarms(open_ledger(db or _default_db(results)), park.name, alarms, str(measurements))
-    except EngineInputError as error:
-        _fail(str(error), EXIT_BAD_INPUT)
-    except DispatchInfeasibleError as error:
-        _fail(str(error), EXIT_INFEASIBLE)
+    workspace = Workspace(results, db, park_file=park_file)
+    park = workspace.read_park()
+    day = _parse_date(date, park.park.timezone)
+    dataset = _day_ahead(workspace, park, day)
+    measured = read_measurements(measurements, park, day_steps(dataset))
+    alarms = raise_alarms(park, dataset, measured)
+    written = log_alarms(workspace.open_ledger(), park.name, alarms, str(measurements))
     table = Table(title=f"{park.name} - alarms {day} ({written} logged)")
     for column in ("time", "severity", "element", "message", "suggested action"):
         table.add_column(column)
@@ -507,7 +486,7 @@ def monitor(
     console.print(table)
 
 
-@app.command()
+@command()
 def redispatch(
     date: str = typer.Option(..., "--date", help="Operating day YYYY-MM-DD."),
     from_time: str = typer.Option(..., "--from", help="First step to re-optimise, HH:MM."),
@@ -521,37 +500,29 @@ def redispatch(
     import pandas as pd
 
     from market.dispatch.io import write_dataset_atomic
-    from market.ledger import open_ledger
     from market.redispatch.correction import settle_correction
     from market.redispatch.intraday import redispatch as run_redispatch
-    from market.settlement import rules_for
-    from microgrid.park import read_park
 
+    workspace = Workspace(results, db, park_file=park_file)
+    park, rules = workspace.read_park(rules=True)
+    day = _parse_date(date, park.park.timezone)
     try:
-        park = read_park(park_file)
-        rules = rules_for(park)
-        day = _parse_date(date, park.park.timezone)
+        hour = dt.time.fromisoformat(from_time)
+    except ValueError:
+        raise EngineInputError(f"--from = {from_time!r}: expected HH:MM") from None
+    measured = {}
+    for item in soc:
+        name, _, value = item.partition("=")
         try:
-            hour = dt.time.fromisoformat(from_time)
+            measured[name.strip()] = float(value)
         except ValueError:
-            raise EngineInputError(f"--from = {from_time!r}: expected HH:MM") from None
-        measured = {}
-        for item in soc:
-            name, _, value = item.partition("=")
-            try:
-                measured[name.strip()] = float(value)
-            except ValueError:
-                raise EngineInputError(f"--soc = {item!r}: expected STORAGE=KWH") from None
-        dataset = _day_ahead(park, day, results)
-        start = pd.Timestamp(dt.datetime.combine(day, hour))
-        with console.status(f"Re-dispatching {day} from {hour:%H:%M} ..."):
-            revised = run_redispatch(park, dataset, start, outages=outage, soc_kwh=measured)
-        path = write_dataset_atomic(revised.dataset, results / f"redispatch-{day.isoformat()}.nc")
-        correction = settle_correction(open_ledger(db or _default_db(results)), park, dataset, revised.dataset, rules)
-    except EngineInputError as error:
-        _fail(str(error), EXIT_BAD_INPUT)
-    except DispatchInfeasibleError as error:
-        _fail(str(error), EXIT_INFEASIBLE)
+            raise EngineInputError(f"--soc = {item!r}: expected STORAGE=KWH") from None
+    dataset = _day_ahead(workspace, park, day)
+    start = pd.Timestamp(dt.datetime.combine(day, hour))
+    with console.status(f"Re-dispatching {day} from {hour:%H:%M} ..."):
+        revised = run_redispatch(park, dataset, start, outages=outage, soc_kwh=measured)
+    path = write_dataset_atomic(revised.dataset, workspace.redispatch_path(day))
+    correction = settle_correction(workspace.open_ledger(), park, dataset, revised.dataset, rules)
     before, after = dataset, revised.dataset
     table = Table(title=f"{park.name} - re-dispatch {day} from {hour:%H:%M}", show_header=False)
     table.add_row("Outages", ", ".join(outage) or "none")
@@ -562,10 +533,6 @@ def redispatch(
     table.add_row("Correction entries", f"{len(correction.entries)} (sum {correction.total_krw} KRW) as {correction.key}")
     table.add_row("Result", str(path))
     console.print(table)
-
-
-def main() -> None:  # pragma: no cover - entry point
-    app()
 
 
 if __name__ == "__main__":  # pragma: no cover
