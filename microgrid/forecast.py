@@ -37,6 +37,7 @@ from microgrid.assets import SiteContext
 from microgrid.errors import EngineInputError
 from microgrid.inputs import DispatchInputs
 from microgrid.park import Park
+from microgrid.variables import FORECAST_VARIABLES, WEATHER_VARIABLES, global_attrs, park_coords
 
 ForecastKind = Literal["day_ahead", "actual"]
 FORECAST_KINDS = ("day_ahead", "actual")
@@ -185,8 +186,11 @@ def forecast_park(park: Park, start: dt.date, end: dt.date, *, kind: ForecastKin
     -------
     xarray.Dataset
         ``available_generation`` (time, asset) and ``load`` (time, participant)
-        [kWh per step], ``weather`` variables on ``time``; attributes say the
-        kind, the weather source and the time convention.
+        [kWh per step], ``weather`` variables on ``time``, declared in
+        :mod:`microgrid.variables`; the park's descriptive coordinates
+        (:func:`microgrid.variables.park_coords`: owners, kinds, ratings,
+        capacities, a ``storage`` dimension); attributes say the kind, the
+        weather source, the time convention and the CF globals.
     """
     if kind not in FORECAST_KINDS:
         raise EngineInputError(f"kind = {kind!r}: expected one of {list(FORECAST_KINDS)}")
@@ -207,18 +211,18 @@ def forecast_park(park: Park, start: dt.date, end: dt.date, *, kind: ForecastKin
     loads = _loads_of_whole_years(park, first, last, weather_file).reindex(weather.index)
     step_hours = 1.0
     time = pd.DatetimeIndex(weather.index, name="time")
+    arrays = {"available_generation": generation.to_numpy() * step_hours, "load": loads.to_numpy() * step_hours,
+              **{name: weather[name].to_numpy() for name in WEATHER_VARIABLES}}
+    declared = {**FORECAST_VARIABLES, **WEATHER_VARIABLES}
+    coords = park_coords(park)
+    if list(generation.columns) != coords["asset"] or list(loads.columns) != coords["participant"]:
+        raise AssertionError("forecast columns out of the park's order")  # pragma: no cover
     return xr.Dataset(
-        data_vars={
-            "available_generation": (("time", "asset"), generation.to_numpy() * step_hours,
-                                     {"units": "kWh per step", "long_name": "available generation"}),
-            "load": (("time", "participant"), loads.to_numpy() * step_hours, {"units": "kWh per step"}),
-            "ghi": (("time",), weather["ghi"].to_numpy(), {"units": "W/m^2"}),
-            "temp_air": (("time",), weather["temp_air"].to_numpy(), {"units": "degC"}),
-            "wind_speed": (("time",), weather["wind_speed"].to_numpy(), {"units": "m/s"}),
-        },
-        coords={"time": time, "asset": list(generation.columns), "participant": list(loads.columns)},
+        data_vars={name: (spec.dims, arrays[name], spec.attrs()) for name, spec in declared.items()},
+        coords={"time": time, **coords},
         attrs={"park": park.name, "kind": kind, "weather_source": str(metadata.get("source", "")),
-               "timezone": tz, "time_convention": "interval start", "step_hours": step_hours},
+               "timezone": tz, "time_convention": "interval start", "step_hours": step_hours,
+               **global_attrs(park.name, f"{park.name}: {kind} forecast of generation and load")},
     )
 
 

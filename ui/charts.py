@@ -164,8 +164,9 @@ def income_history(frame: pd.DataFrame, lang: str) -> alt.Chart:
     ).properties(height=HEIGHT, title=f"{t('income_history', lang)} [KRW]")
 
 
-def scenario_bars(frame: pd.DataFrame, variable: str, units: str, lang: str) -> alt.Chart:
+def scenario_bars(frame: pd.DataFrame, variable: str, units: str, lang: str, title: str | None = None) -> alt.Chart:
+    label = f"{title or variable} [{units}]"
     return alt.Chart(frame).mark_bar().encode(
-        alt.X("scenario:N", title=t("scenario", lang)), alt.Y(f"{variable}:Q", title=f"{variable} [{units}]"),
+        alt.X("scenario:N", title=t("scenario", lang)), alt.Y(f"{variable}:Q", title=label),
         tooltip=["scenario", alt.Tooltip(f"{variable}:Q", format=",.2f")],
-    ).properties(height=HEIGHT, title=f"{variable} [{units}]")
+    ).properties(height=HEIGHT, title=label)

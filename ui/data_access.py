@@ -71,8 +71,68 @@ def _snapshot(db: str, version: tuple) -> "LedgerSnapshot":
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _batch(path: str, mtime_ns: int) -> xr.Dataset:
-    with xr.open_dataset(path) as opened:
-        return opened.load()
+    return open_batch_result(Path(path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _batch_tables(path: str, mtime_ns: int, fund_share: float) -> "BatchTables":
+    return batch_tables(_batch(path, mtime_ns), fund_share)
+
+
+def open_batch_result(path: Path) -> xr.Dataset:
+    """A batch result with a ``scenario`` dimension: ``batch.zarr`` / ``batch.nc`` (lazy), a scenario
+    file ``scenarios/<name>.nc`` (one scenario), or another NetCDF file with a ``scenario`` dimension."""
+    from market.dispatch.io import from_file_form
+
+    if path.suffix == ".zarr":
+        return from_file_form(xr.open_zarr(path, consolidated=True))
+    with xr.open_dataset(path, engine="netcdf4") as opened:
+        dataset = from_file_form(opened.load())
+    if "scenario" not in dataset.dims:
+        dataset = dataset.expand_dims(scenario=[str(dataset.attrs.get("scenario", path.stem))])
+    return dataset
+
+
+@dataclass(frozen=True)
+class BatchTables:
+    """What the Year page shows of a batch result.
+
+    ``totals``: one row per scenario, one column per numeric variable,
+    aggregated over its span as its declaration says (:func:`market.figures.aggregate`:
+    energy and money summed, prices and SOC averaged); ``labels``: variable ->
+    (readable name, units). ``figures``: :func:`market.figures.span_figures` per
+    scenario (rows: figures, columns: scenarios), or None when the file lacks the
+    dispatch variables; ``figure_labels``: figure -> (readable name, units).
+    """
+
+    totals: pd.DataFrame
+    labels: dict
+    figures: pd.DataFrame | None
+    figure_labels: dict
+
+
+def batch_tables(dataset: xr.Dataset, fund_share: float) -> BatchTables:
+    from market.dispatch.variables import declared
+    from market.figures import FIGURES, aggregate, span_figures
+
+    scenarios = [str(s) for s in dataset["scenario"].values]
+    totals = pd.DataFrame({"scenario": scenarios})
+    labels = {}
+    for name, variable in dataset.data_vars.items():
+        if "scenario" not in variable.dims or variable.dtype.kind not in "fiu":
+            continue
+        spec = declared(str(name))
+        totals[name] = aggregate(variable, str(name)).transpose("scenario").values
+        labels[name] = (spec.long_name if spec else variable.attrs.get("long_name", name),
+                        variable.attrs.get("units", spec.units if spec else "-"))
+    figures = None
+    needed = ("load", "grid_import", "grid_export", "import_price", "export_price", "grid_only_cost",
+              "energy_cost", "asset_generation", "asset_renewable", "trade", "transformer_flow")
+    if all(name in dataset for name in needed) and "time" in dataset.dims:
+        rows = {scenario: span_figures(dataset.sel(scenario=scenario).load(), fund_share=fund_share).as_dict()
+                for scenario in scenarios}
+        figures = pd.DataFrame(rows)
+    return BatchTables(totals, labels, figures, {f.name: (f.long_name, f.units) for f in FIGURES.values()})
 
 
 def _file_key(path: Path) -> tuple[str, int, int]:
@@ -354,26 +414,46 @@ class DataAccess:
 
     # -- batch results (Year) -------------------------------------------------------------------------
     def batch_files(self) -> list[Path]:
-        """NetCDF files with a ``scenario`` dimension under RESULTS/batch*/ (park view only)."""
+        """What ``microgrid batch`` writes under RESULTS/batch*/ (park view only).
+
+        ``batch.zarr`` or ``batch.nc`` (every scenario), ``scenarios/<name>.nc``
+        (one scenario each), and other NetCDF files with a ``scenario``
+        dimension; never the checkpoint chunks.
+        """
         self._require_park()
         found = []
         for folder in sorted(self._results().glob("batch*")):
             if not folder.is_dir():
                 continue
+            found += [folder / name for name in ("batch.zarr", "batch.nc") if (folder / name).exists()]
+            found += sorted((folder / "scenarios").glob("*.nc"))
             for file in sorted(folder.rglob("*.nc")):
+                parts = file.relative_to(folder).parts
+                if file in found or "checkpoints" in parts or ".zarr" in "".join(parts) or parts[0] == "report":
+                    continue
                 try:
-                    dataset = _batch(str(file), file.stat().st_mtime_ns)
+                    with xr.open_dataset(file, engine="netcdf4") as opened:
+                        if "scenario" in opened.dims:
+                            found.append(file)
                 except (OSError, ValueError):
                     continue
-                if "scenario" in dataset.dims:
-                    found.append(file)
         return found
 
-    def batch(self, path: Path) -> xr.Dataset:
+    def _batch_key(self, path: Path) -> tuple[str, int]:
         self._require_park()
         if Path(path) not in self.batch_files():
             raise AccessDenied(f"{path} is not a batch result")
-        return _batch(str(path), Path(path).stat().st_mtime_ns)
+        return str(path), Path(path).stat().st_mtime_ns
+
+    def batch(self, path: Path) -> xr.Dataset:
+        """A batch result with a ``scenario`` dimension (:func:`open_batch_result`)."""
+        return _batch(*self._batch_key(path))
+
+    def batch_tables(self, path: Path) -> BatchTables:
+        """The Year page's tables of a batch result (:func:`batch_tables`)."""
+        from market.batch.summary import batch_fund_share
+
+        return _batch_tables(*self._batch_key(path), batch_fund_share(self.batch(path)))
 
 
 def _participant_trades(dataset: xr.Dataset, name: str) -> pd.DataFrame:

@@ -136,6 +136,9 @@ LABELS: dict[str, dict[str, str]] = {
     "scenario": {"ko": "시나리오", "en": "Scenario"},
     "variable": {"ko": "변수", "en": "Variable"},
     "total": {"ko": "합계", "en": "Total"},
+    "year_aggregation": {"ko": "에너지와 금액은 기간 합계, 가격과 충전 상태(SOC)는 기간 평균입니다.",
+                         "en": "Energy and money are summed over the span; prices and the state of charge are averaged."},
+    "annual_figures": {"ko": "연간 지표", "en": "Annual figures"},
 }
 
 

@@ -28,6 +28,7 @@ import xarray as xr
 from market.batch.engine import Basis
 from market.dispatch.io import atomic_path, write_dataset_atomic
 from market.dispatch.results import WindowResult, assemble
+from market.dispatch.variables import BATCH_VARIABLES
 
 CHUNK = re.compile(r"days-(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})\.nc")
 
@@ -105,8 +106,7 @@ def write_chunk(out: Path, scenario: str, days: list[WindowResult], objectives: 
     first, last = days[0].attrs["date"], days[-1].attrs["date"]
     binding = [day.attrs.get("binding_limits", "[]") for day in days]
     chunk = assemble(days)
-    chunk["day_objective"] = (("day",), np.asarray(objectives, dtype=float),
-                              {"units": "KRW", "long_name": "optimal objective of each day's LP"})
+    chunk["day_objective"] = (("day",), np.asarray(objectives, dtype=float), BATCH_VARIABLES["day_objective"].attrs())
     chunk = chunk.assign_coords(day=[day.attrs["date"] for day in days])
     if basis is not None:
         chunk["basis_col"] = (("basis_col",), basis.col_status.astype(np.int8))

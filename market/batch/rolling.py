@@ -42,9 +42,12 @@ import pandas as pd
 from market.batch.checkpoint import join_chunks, resume_point, scenario_path, write_chunk
 from market.batch.engine import CompiledDayEngine
 from market.batch.scenarios import Scenario, apply_overrides
+from market.batch.summary import FUND_SHARE_ATTRIBUTE
 from market.dispatch.inputs import DispatchInputs, build_dispatch_data, sub_window
 from market.dispatch.run import run_dispatch
 from microgrid.park import Park
+from market.dispatch.variables import BATCH_VARIABLES
+from microgrid.variables import global_attrs, history_line
 
 ENGINES = ("compiled", "pyomo")
 
@@ -172,7 +175,9 @@ def run_scenario(job: ScenarioJob, *, on_day: Callable[[int], None] | None = Non
         "start": job.start.isoformat(), "end": job.end.isoformat(), "forecast_kind": job.kind,
         "engine": job.engine, "soc_carried": "initial_soc_kwh of each day = last soc of the day before",
         "lookahead_hours": job.lookahead_hours,
-        "pricing_rule": park.market.pricing_rule, **job.extra_attrs,
+        "pricing_rule": park.market.pricing_rule, FUND_SHARE_ATTRIBUTE: park.income.fund_share, **job.extra_attrs,
+        **global_attrs(park.name, f"{park.name}: rolling batch, scenario {job.scenario.name}"),
+        "history": history_line(f"joined {len(chunks)} checkpoint chunk(s) into {final.name}"),
     }, variables={"storage_capacity_kwh": (("storage",), [spec.energy_capacity_kwh for spec in specs],
-                                           {"units": "kWh", "long_name": "nameplate energy capacity"})})
+                                           BATCH_VARIABLES["storage_capacity_kwh"].attrs())})
     return str(final)

@@ -43,6 +43,7 @@ from market.batch.checkpoint import bounded_chunk_cache, days_done, scenario_pat
 from market.batch.rolling import ScenarioJob, run_scenario
 from market.batch.scenarios import Scenario
 from microgrid.park import Park
+from microgrid.variables import COORDINATES, LABEL_COORDINATES, add_history, global_attrs
 
 if TYPE_CHECKING:
     from market.settlement.config import SettlementRules
@@ -263,11 +264,23 @@ def combine(out: Path, names: list[str], output_format: str = "zarr") -> Path:
         opened = [xr.open_dataset(scenario_path(out, name), engine="netcdf4", chunks={"time": chunk})
                   for name in names]
     attrs = {f"scenario_{name}": json.dumps(ds.attrs.get("scenario_overrides", "{}")) for name, ds in zip(names, opened)}
-    stacked = xr.concat([ds.drop_vars([v for v in ds.coords if v not in ds.dims and v != "time"])
-                         .expand_dims(scenario=[name]) for name, ds in zip(names, opened)],
+    # The descriptive coordinates (owners, kinds, ratings, capacities) become (scenario, entity):
+    # overrides scale ratings and capacities, and a scenario may lack a storage.
+    described = [name for name in COORDINATES if name in opened[0].coords]
+    stacked = xr.concat([_described_as_variables(ds, described).expand_dims(scenario=[name])
+                         for name, ds in zip(names, opened)],
                         dim="scenario", join="outer", combine_attrs="drop_conflicts", data_vars="all")
+    for name in described:
+        if name in LABEL_COORDINATES:  # outer join fills text with NaN: a missing entity has no label
+            stacked[name] = stacked[name].fillna("").astype(str)
+    stacked = stacked.set_coords(described)
     stacked.attrs.update(attrs)
     stacked.attrs.pop("binding_limits", None)
+    first = opened[0].attrs
+    stacked.attrs.update(global_attrs(str(first.get("park", "")),
+                                      f"{first.get('park', '')}: rolling batch, {len(names)} scenario(s)"))
+    stacked.attrs = add_history({k: v for k, v in stacked.attrs.items() if k != "history"},
+                                f"combined scenarios {', '.join(names)} into {output_format}")
     target = out / ("batch.zarr" if output_format == "zarr" else "batch.nc")
     temporary = target.with_name(f".{target.name}.tmp")
     if temporary.exists():
@@ -285,6 +298,16 @@ def combine(out: Path, names: list[str], output_format: str = "zarr") -> Path:
     for ds in opened:
         ds.close()
     return target
+
+
+def _described_as_variables(ds: xr.Dataset, described: list[str]) -> xr.Dataset:
+    """A scenario file with its descriptive coordinates as (loaded) data variables, other non-index coords dropped."""
+    dropped = [v for v in ds.coords if v not in ds.dims and v != "time" and v not in described]
+    ds = ds.drop_vars(dropped).reset_coords(described)
+    for name in described:
+        values = ds[name].load()
+        ds[name] = values.astype(object) if name in LABEL_COORDINATES else values.astype(float)
+    return ds
 
 
 def _encodable(stacked: xr.Dataset) -> xr.Dataset:

@@ -19,6 +19,7 @@ import pandas as pd
 import xarray as xr
 
 from microgrid.errors import EngineInputError
+from microgrid.variables import add_history
 
 
 def _to_file_form(dataset: xr.Dataset) -> xr.Dataset:
@@ -57,9 +58,11 @@ def atomic_path(path: str | Path):
 
 
 def write_dataset_atomic(dataset: xr.Dataset, path: str | Path) -> Path:
-    """Write ``dataset`` to NetCDF at ``path`` through a temporary file and a rename."""
+    """Write ``dataset`` to NetCDF at ``path`` through a temporary file and a rename (a ``history`` line added)."""
     with atomic_path(path) as temporary:
-        _to_file_form(dataset).to_netcdf(temporary, engine="netcdf4")
+        stored = _to_file_form(dataset)
+        stored.attrs = add_history(stored.attrs, f"wrote {Path(path).name}")
+        stored.to_netcdf(temporary, engine="netcdf4")
     return Path(path)
 
 

@@ -5,7 +5,13 @@ the app and analysts): dimensions ``time``, ``participant``, ``seller``,
 ``buyer``, ``asset``, ``storage``, ``feeder``; energy in kWh per step,
 money in KRW, prices in KRW/kWh; ``soc`` is the state of charge at the end
 of each step [kWh]; attributes name the park, the date, the pricing rule,
-the solver and its status, and every variable carries ``units``.
+the solver and its status, plus the CF global attributes.
+
+Every variable is declared once in :mod:`market.dispatch.variables` (dims,
+units, ``long_name``, ``cell_methods``, description): :func:`window_result`
+fills the arrays by name and takes the rest from there. The descriptive
+coordinates (owners, kinds, ratings, capacities) come from
+:func:`microgrid.variables.park_coords`, the same function the forecast uses.
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ import xarray as xr
 
 from market.dispatch.inputs import DispatchData
 from market.dispatch.solve import SolveOutcome
+from market.dispatch.variables import RESULT_VARIABLES
 from market.pricing import PRICING_RULES, PricingContext, allocate_pro_rata, net_positions
+from microgrid.variables import COORDINATES, global_attrs, park_coords
 
 #: A flow within this share of its limit counts as binding [-].
 BINDING_TOLERANCE = 1e-6
@@ -295,37 +303,24 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
     )
 
     time = pd.DatetimeIndex(data.time, name="time")
-    kwh = {"units": "kWh per step"}
-    krw_per_kwh = {"units": "KRW/kWh"}
-    variables = {
-        "load": (("time", "participant"), data.load_kwh, {**kwh, "long_name": "load"}),
-        "generation": (("time", "participant"), generation, {**kwh, "long_name": "own generation delivered"}),
-        "curtailment": (("time", "participant"), curtailment, {**kwh, "long_name": "own generation curtailed"}),
-        "grid_import": (("time", "participant"), grid_import, {**kwh, "long_name": "bought from KEPCO"}),
-        "grid_export": (("time", "participant"), grid_export, {**kwh, "long_name": "sold to the grid"}),
-        "sold": (("time", "participant"), sold, {**kwh, "long_name": "sold in direct trades"}),
-        "bought": (("time", "participant"), bought, {**kwh, "long_name": "bought in direct trades"}),
-        "storage_charge": (("time", "participant"), storage_charge, {**kwh, "long_name": "charged into own storage"}),
-        "storage_discharge": (("time", "participant"), storage_discharge, {**kwh, "long_name": "discharged from own storage"}),
-        "import_price": (("time", "participant"), data.import_price, {**krw_per_kwh, "long_name": "marginal grid price incl. adders and fund, excl. VAT"}),
-        "energy_cost": (("time", "participant"), energy_cost, {"units": "KRW", "long_name": "grid energy cost - export revenue + trade payments incl. fee - trade revenue"}),
-        "grid_only_cost": (("time", "participant"), data.load_kwh * data.import_price, {"units": "KRW", "long_name": "energy cost if all load came from KEPCO"}),
-        "trade": (("time", "seller", "buyer"), trade, {**kwh, "long_name": "direct trade seller -> buyer"}),
-        "trade_price": (("time", "seller", "buyer"), trade_price, {**krw_per_kwh, "long_name": "price paid to the seller, excl. platform fee"}),
-        "clearing_price": (("time", "feeder"), clearing_price, {**krw_per_kwh, "long_name": "marginal value of internal energy at the feeder (duals)"}),
-        "export_price": (("time",), data.export_price, {**krw_per_kwh, "long_name": "grid export price (SMP)"}),
-        "available_generation": (("time", "asset"), data.available_kwh, {**kwh, "long_name": "forecast available generation"}),
-        "asset_generation": (("time", "asset"), generation_by_asset, {**kwh, "long_name": "generation delivered"}),
-        "asset_curtailment": (("time", "asset"), asset_curtailment, {**kwh, "long_name": "generation curtailed"}),
-        "charge": (("time", "storage"), charge, {**kwh, "long_name": "energy charged (AC side)"}),
-        "discharge": (("time", "storage"), discharge, {**kwh, "long_name": "energy discharged (AC side)"}),
-        "soc": (("time", "storage"), soc, {"units": "kWh", "long_name": "state of charge at the end of the step"}),
-        "feeder_flow": (("time", "feeder"), feeder_flow, {**kwh, "long_name": "main bus -> feeder (negative: feeder exports)"}),
-        "transformer_flow": (("time",), transformer_flow, {**kwh, "long_name": "KEPCO -> park (negative: reverse flow)"}),
-        "feeder_limit": (("feeder",), [f.forward_limit_kw for f in data.park.network.feeders], {"units": "kW", "long_name": "feeder thermal limit into the feeder"}),
-        "feeder_reverse_limit": (("feeder",), [f.backward_limit_kw for f in data.park.network.feeders], {"units": "kW", "long_name": "feeder thermal limit out of the feeder"}),
-        "asset_renewable": (("asset",), data.generator_renewable, {"long_name": "counts as renewable under RE100"}),
+    arrays = {
+        "load": data.load_kwh, "generation": generation, "curtailment": curtailment,
+        "grid_import": grid_import, "grid_export": grid_export, "sold": sold, "bought": bought,
+        "storage_charge": storage_charge, "storage_discharge": storage_discharge,
+        "import_price": data.import_price, "energy_cost": energy_cost,
+        "grid_only_cost": data.load_kwh * data.import_price,
+        "trade": trade, "trade_price": trade_price, "clearing_price": clearing_price,
+        "export_price": data.export_price, "available_generation": data.available_kwh,
+        "asset_generation": generation_by_asset, "asset_curtailment": asset_curtailment,
+        "charge": charge, "discharge": discharge, "soc": soc,
+        "feeder_flow": feeder_flow, "transformer_flow": transformer_flow,
+        "feeder_limit": [f.forward_limit_kw for f in data.park.network.feeders],
+        "feeder_reverse_limit": [f.backward_limit_kw for f in data.park.network.feeders],
+        "asset_renewable": data.generator_renewable,
     }
+    # Dims and attributes from the declaration (market.dispatch.variables), values by name.
+    variables = {name: (spec.dims, arrays[name], spec.attrs()) for name, spec in RESULT_VARIABLES.items()}
+    described = park_coords(data.park)
     coords = {
         "time": time,
         "participant": data.participants,
@@ -334,9 +329,7 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
         "asset": data.generators,
         "storage": data.storages,
         "feeder": data.feeders,
-        "participant_feeder": (("participant",), [data.feeders[f] for f in data.participant_feeder]),
-        "asset_owner": (("asset",), [data.participants[o] for o in data.generator_owner]),
-        "storage_owner": (("storage",), [data.participants[o] for o in data.storage_owner]),
+        **{name: described[name] for name in COORDINATES},
     }
     binding = _binding_limits(data, feeder_flow, transformer_flow, feeder_dual, pool_dual, transformer_dual,
                               asset_curtailment.sum(axis=1))
@@ -355,7 +348,8 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
         "solver_status": outcome.status,
         "objective_krw": outcome.objective_krw if outcome.objective_krw is not None else float("nan"),
         "binding_limits": json.dumps([limit.__dict__ for limit in binding]),
-        "units": "energy kWh per step; money KRW; prices KRW/kWh; power limits kW",
+        "units": "energy kW h per step (time: sum); money KRW; prices KRW/(kW h); power kW; see units_note",
+        **global_attrs(data.park.name, f"{data.park.name}: day-ahead market clearing"),
     }
     return WindowResult(variables, coords, attrs, binding)
 

@@ -1,4 +1,4 @@
-"""The figures an energy manager reads first after a dispatch."""
+"""The figures an energy manager reads first after a dispatch (computed by :mod:`market.figures`)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 
 import xarray as xr
+
+from market.figures import SpanFigures, span_figures
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class DispatchSummary:
     saving_krw : float
         ``grid_only_cost_krw - cost_krw`` [KRW].
     binding_limits : list of dict
+    figures : SpanFigures or None
+        Every figure of the window (:func:`market.figures.span_figures`; no sunlight fund).
     """
 
     load_kwh: float
@@ -39,6 +43,7 @@ class DispatchSummary:
     grid_only_cost_krw: float
     saving_krw: float
     binding_limits: list
+    figures: SpanFigures | None = None
 
     @property
     def saving_share(self) -> float:
@@ -47,22 +52,19 @@ class DispatchSummary:
 
 
 def summarize(dataset: xr.Dataset) -> DispatchSummary:
-    """Totals of a dispatch result Dataset."""
-    load = float(dataset["load"].sum())
-    grid_import = float(dataset["grid_import"].sum())
-    cost = float((dataset["grid_import"] * dataset["import_price"]).sum()
-                 - (dataset["grid_export"] * dataset["export_price"]).sum())
-    grid_only = float(dataset["grid_only_cost"].sum())
+    """Totals of a dispatch result Dataset (computed by :func:`market.figures.span_figures`)."""
+    figures = span_figures(dataset, fund_share=None)
     return DispatchSummary(
-        load_kwh=load,
-        generation_kwh=float(dataset["generation"].sum()),
-        curtailment_kwh=float(dataset["curtailment"].sum()),
-        grid_import_kwh=grid_import,
-        grid_export_kwh=float(dataset["grid_export"].sum()),
-        traded_kwh=float(dataset["trade"].sum()),
-        self_sufficiency=1.0 - grid_import / load if load else 0.0,
-        cost_krw=cost,
-        grid_only_cost_krw=grid_only,
-        saving_krw=grid_only - cost,
+        load_kwh=figures.load_kwh,
+        generation_kwh=figures.generation_kwh,
+        curtailment_kwh=figures.curtailment_kwh,
+        grid_import_kwh=figures.grid_import_kwh,
+        grid_export_kwh=figures.grid_export_kwh,
+        traded_kwh=figures.traded_kwh,
+        self_sufficiency=figures.self_sufficiency,
+        cost_krw=figures.cost_krw,
+        grid_only_cost_krw=figures.grid_only_cost_krw,
+        saving_krw=figures.saving_krw,
         binding_limits=json.loads(dataset.attrs.get("binding_limits", "[]")),
+        figures=figures,
     )

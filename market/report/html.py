@@ -32,8 +32,11 @@ def _image(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
 
 
-def write_report(batch: str | Path, out: str | Path | None = None) -> Path:
+def write_report(batch: str | Path, out: str | Path | None = None, *, fund_share: float | None = None) -> Path:
     """Write ``report.html`` (and ``summary.json``, PNGs in ``plots/``) for a batch folder.
+
+    ``fund_share``: the sunlight-income share [1], default
+    :func:`market.batch.summary.batch_fund_share`. Figures: :func:`market.figures.span_figures`.
 
     Returns
     -------
@@ -44,7 +47,7 @@ def write_report(batch: str | Path, out: str | Path | None = None) -> Path:
     out = Path(out) if out is not None else batch / "report"
     out.mkdir(parents=True, exist_ok=True)
     dataset = open_batch(batch)
-    summaries = summarize_batch(dataset)
+    summaries = summarize_batch(dataset, fund_share=fund_share)
     (out / "summary.json").write_text(json.dumps([s.as_dict() for s in summaries], indent=2))
     names = [s.scenario for s in summaries]
     head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
@@ -65,7 +68,7 @@ table{{border-collapse:collapse}}tr:nth-child(even){{background:#f3f3f3}}img{{ma
 <h1>{html.escape(str(attrs.get('park', 'Park')))}: batch {html.escape(str(attrs.get('start', '')))} to
 {html.escape(str(attrs.get('end', '')))}</h1>
 <p>Rolling day-ahead dispatch ({html.escape(str(attrs.get('forecast_kind', '')))}), SOC carried from day to day.
-Definitions: <code>market/batch/summary.py</code>.</p>
+Definitions: <code>market/figures.py</code>.</p>
 <table><tr><th>figure</th>{head}</tr>{''.join(body)}</table>
 {''.join(sections)}</body></html>"""
     path = out / "report.html"

@@ -14,7 +14,6 @@ synthetic parks.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 
 import numpy as np
 import pytest
@@ -30,7 +29,7 @@ from market.dispatch.lp import CompiledLp
 from market.dispatch.model import create_model
 from microgrid.assets import FuelCell, register_asset_kind
 from microgrid.forecast import forecast_park
-from microgrid.park import demo_park_path, parse_park
+from tests.demo_parks import generous_demo_park
 from microgrid.park.synthetic import synthetic_inputs, synthetic_park
 
 DAYS = (dt.date(2026, 8, 14), dt.date(2026, 8, 15), dt.date(2026, 8, 16), dt.date(2026, 8, 17))  # Fri, Sat (광복절), Sun, Mon
@@ -53,12 +52,7 @@ def _fresh(data):
 
 
 def demo_park_with(*assets: dict):
-    raw = tomllib.loads(demo_park_path().read_text(encoding="utf-8"))
-    raw.pop("income", None), raw.pop("settlement", None)
-    for feeder in raw["network"]["feeders"]:
-        feeder["limit_kw"] = 2 * feeder["limit_kw"]
-    raw["assets"] = [*raw["assets"], *assets]
-    return parse_park(raw, "<demo park + assets>")
+    return generous_demo_park(*assets)[0]
 
 
 FUEL_CELL = {"name": "FC-T12", "kind": "fuel_cell", "owner": "T12", "feeder": "F2", "rated_power_kw": 440.0}

@@ -144,6 +144,57 @@ def test_year_page_reads_a_batch_result(ui_env, tmp_path, monkeypatch):
     assert list(table["grid_import [kWh]"]) == [12.0, 12.0]
 
 
+@pytest.fixture(scope="module")
+def batch_results(tmp_path_factory):
+    """A results folder with what ``microgrid batch`` writes (the real producer): two scenarios, two days."""
+    from market.batch import BatchConfig, Scenario, run_batch
+    from tests.demo_parks import generous_demo_park
+
+    park, source = generous_demo_park()
+    results = tmp_path_factory.mktemp("year-results")
+    run_batch(BatchConfig(park, source, [Scenario("base"), Scenario("no-battery", {"battery_scale": 0})],
+                          dt.date(2026, 7, 3), dt.date(2026, 7, 4), results / "batch", workers=0,
+                          checkpoint_days=1))
+    return results
+
+
+def test_year_page_reads_what_microgrid_batch_writes(ui_env, batch_results, monkeypatch):
+    from market.batch import open_batch
+    from market.batch.summary import summarize_batch
+    from market.dispatch.io import read_dispatch
+
+    monkeypatch.setenv("MICROGRID_UI_RESULTS", str(batch_results))
+    from dataclasses import replace
+
+    analyst = _access(replace(ui_env, results=str(batch_results)), "analyst", "analyst")
+    files = [str(p.relative_to(batch_results)) for p in analyst.batch_files()]
+    assert files == ["batch/batch.zarr", "batch/scenarios/base.nc", "batch/scenarios/no-battery.nc"]  # no chunks
+    app = app_as("analyst", lang="en")
+    app.switch_page("views/year.py").run()
+    assert not app.exception
+    totals, figures = app.dataframe[0].value, app.dataframe[1].value
+    assert list(totals["scenario"]) == ["base", "no-battery"]
+    base = read_dispatch(batch_results / "batch" / "scenarios" / "base.nc")
+    row = totals.set_index("scenario").loc["base"]
+    assert row["grid_import [kW h]"] == pytest.approx(float(base["grid_import"].sum()))
+    # prices and SOC are averaged over the span, never summed
+    assert row["clearing_price [KRW/(kW h)]"] == pytest.approx(float(base["clearing_price"].mean()))
+    assert row["soc [kW h]"] == pytest.approx(float(base["soc"].sum("storage").mean("time")))
+    assert row["soc [kW h]"] <= float(base["storage_energy_capacity_kwh"].sum())
+    # the annual figures are the report's, under readable names with units
+    expected = {s.scenario: s for s in summarize_batch(open_batch(batch_results / "batch"))}
+    assert "self-sufficiency [1]" in figures.index and "sunlight-income fund [KRW]" in figures.index
+    assert figures.loc["self-sufficiency [1]", "base"] == pytest.approx(expected["base"].self_sufficiency)
+    assert figures.loc["sunlight-income fund [KRW]", "no-battery"] == pytest.approx(
+        expected["no-battery"].sunlight_fund_krw)
+    # one scenario's file reads alone, with the same totals
+    app.selectbox(key="batch_file").set_value(batch_results / "batch" / "scenarios" / "base.nc").run()
+    assert not app.exception
+    alone = app.dataframe[0].value.set_index("scenario").loc["base"]
+    assert alone["grid_import [kW h]"] == pytest.approx(row["grid_import [kW h]"])
+    assert alone["clearing_price [KRW/(kW h)]"] == pytest.approx(row["clearing_price [KRW/(kW h)]"])
+
+
 def test_manager_runs_a_day_and_it_shows_at_once(ui_env, tmp_path, monkeypatch):
     import shutil
 
