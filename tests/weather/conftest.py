@@ -5,7 +5,7 @@ import pvlib
 import pytest
 
 from weather import load_site, read_kma_asos, read_tmy2, read_tmy3, synthetic_weather
-from weather_test_helpers import (
+from tests.weather.helpers import (
     EPW_HEADER,
     KMA_SAMPLE,
     PVLIB_DATA,
