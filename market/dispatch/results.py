@@ -268,10 +268,16 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
 
     generation = np.zeros((steps, participants))
     curtailment = np.zeros((steps, participants))
-    asset_curtailment = _clean(data.available_kwh - generation_by_asset)
+    generation_cost = np.zeros((steps, participants))
+    # Only free energy (PV, wind, waste heat) is curtailed when it is not delivered; a generator with a
+    # running cost (fuel) that is not run up to its availability saves its fuel instead.
+    free = data.generation_cost_krw_per_kwh == 0
+    asset_curtailment = np.where(free, _clean(data.available_kwh - generation_by_asset), 0.0)
+    asset_generation_cost = generation_by_asset * data.generation_cost_krw_per_kwh
     for position, owner in enumerate(data.generator_owner):
         generation[:, owner] += generation_by_asset[:, position]
         curtailment[:, owner] += asset_curtailment[:, position]
+        generation_cost[:, owner] += asset_generation_cost[:, position]
     storage_charge = np.zeros((steps, participants))
     storage_discharge = np.zeros((steps, participants))
     for position, owner in enumerate(data.storage_owner):
@@ -300,6 +306,7 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
         - grid_export * data.export_price[:, None]
         + paid_by_buyer
         - earned_by_seller
+        + generation_cost
     )
 
     time = pd.DatetimeIndex(data.time, name="time")
@@ -307,7 +314,7 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
         "load": data.load_kwh, "generation": generation, "curtailment": curtailment,
         "grid_import": grid_import, "grid_export": grid_export, "sold": sold, "bought": bought,
         "storage_charge": storage_charge, "storage_discharge": storage_discharge,
-        "import_price": data.import_price, "energy_cost": energy_cost,
+        "import_price": data.import_price, "generation_cost": generation_cost, "energy_cost": energy_cost,
         "grid_only_cost": data.load_kwh * data.import_price,
         "trade": trade, "trade_price": trade_price, "clearing_price": clearing_price,
         "export_price": data.export_price, "available_generation": data.available_kwh,

@@ -53,6 +53,10 @@ def test_fuel_cell_runs_where_the_grid_is_dearer_than_its_gas(owner_load):
     smp = ds["export_price"].values
     hand = float(np.sum(price * np.maximum(owner_load - expected, 0.0) + COST * expected - smp * export))
     assert ds.attrs["objective_krw"] == pytest.approx(hand, rel=1e-9)
+    # The owner's fuel is part of its energy cost; unused capacity is not curtailed free energy.
+    np.testing.assert_allclose(ds["generation_cost"].sel(participant="OWNER"), COST * expected, rtol=1e-12)
+    assert float(ds["energy_cost"].sum()) == pytest.approx(hand, rel=1e-9)
+    assert float(ds["asset_curtailment"].sum()) == 0.0
 
 
 def test_fuel_cell_out_of_service_has_no_floor():
@@ -79,3 +83,30 @@ def test_fuel_cell_in_the_demo_park_dispatches_and_settles(tmp_path):
     finally:
         ledger.close()
     assert sum(entry.amount_krw for entry in settled.entries) == 0
+
+
+def test_fuel_cell_through_a_settled_batch(tmp_path):
+    """The rolling batch re-solves the fuel cell's LP day by day (compiled engine = one-day path), and settles it."""
+    from market.batch import BatchConfig, Scenario, open_batch, run_batch
+    from market.batch.settle import read_figures
+
+    park = demo_park_with(FUEL_CELL)
+    first, last = dt.date(2026, 7, 3), dt.date(2026, 7, 5)
+    run_batch(BatchConfig(park, "<demo + fuel cell>", [Scenario()], first, last, tmp_path, workers=0,
+                          checkpoint_days=2, settle=True))
+    batch = open_batch(tmp_path).sel(scenario="base")
+    assert str(batch["asset_kind"].sel(asset=FUEL_CELL["name"]).values) == "fuel_cell"
+    assert float(batch["asset_rating_kw"].sel(asset=FUEL_CELL["name"])) == 440.0
+    # The batch forecasts the span once (its forecast error is seeded by the span's start): cut the same days.
+    from market.batch.rolling import day_windows
+    from microgrid.forecast import forecast_park
+
+    soc = {}
+    for (day, inputs), objective in zip(day_windows(forecast_park(park, first, last), first, last),
+                                        batch["day_objective"].values):
+        inputs = type(inputs)(inputs.time, inputs.available_generation, inputs.load, soc)
+        reference = run_dispatch(park, inputs)
+        assert objective == pytest.approx(reference.dataset.attrs["objective_krw"], rel=1e-9), day
+        soc = reference.window.last_soc_kwh()
+    figures = read_figures(tmp_path, "base")
+    assert figures.days_settled == 3
