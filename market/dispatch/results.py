@@ -246,6 +246,19 @@ def build_dataset(model: pyo.ConcreteModel, data: DispatchData, outcome: SolveOu
     return assemble([window]), window.binding_limits
 
 
+#: The last park's coordinates: a rolling year labels 365 windows of one park.
+_COORDS_OF: dict[int, tuple] = {}
+
+
+def _park_coords(park) -> dict:
+    """:func:`microgrid.variables.park_coords` of ``park``, computed once per park object (it is frozen)."""
+    cached = _COORDS_OF.get(id(park))
+    if cached is None or cached[0] is not park:
+        _COORDS_OF.clear()
+        cached = _COORDS_OF[id(park)] = (park, park_coords(park))
+    return cached[1]
+
+
 def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOutcome,
                   pricing_rule: str) -> WindowResult:
     """Price the trades of a solved window and label every array (numpy only, no xarray)."""
@@ -327,7 +340,7 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
     }
     # Dims and attributes from the declaration (market.dispatch.variables), values by name.
     variables = {name: (spec.dims, arrays[name], spec.attrs()) for name, spec in RESULT_VARIABLES.items()}
-    described = park_coords(data.park)
+    described = _park_coords(data.park)
     coords = {
         "time": time,
         "participant": data.participants,

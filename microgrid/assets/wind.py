@@ -49,9 +49,9 @@ class WindTurbine(GeneratorSpec):
         their nominal rating in strong wind, so the curve's maximum, not the
         nameplate, bounds the output.
         """
-        from microgrid.generation import small_turbine_power_curve
+        from microgrid.generation.wind import small_turbine_peak_kw
 
-        return float(small_turbine_power_curve(self.turbine)["power_kw"].max()) * self.count
+        return small_turbine_peak_kw(self.turbine) * self.count
 
     def available_power_kw(self, weather, site: SiteContext):
         """Power of all turbines together in each interval [kW], from the hub-height wind."""

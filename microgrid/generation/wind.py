@@ -65,6 +65,12 @@ def small_turbine_power_curve(name: str) -> pd.DataFrame:
     return curve.reset_index(drop=True)
 
 
+@lru_cache(maxsize=None)
+def small_turbine_peak_kw(name: str) -> float:
+    """Largest output of one turbine on its power curve [kW] (cached: asset ratings are read per window)."""
+    return float(small_turbine_power_curve(name)["power_kw"].max())
+
+
 def small_turbine_spec(name: str) -> dict[str, Any]:
     """Specification of a small turbine.
 
