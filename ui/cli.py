@@ -2,20 +2,33 @@
 
 The commands are thin: they parse options, call a use case of
 :mod:`ui.workspace` (which the web app shares) and print a table. Results
-are written through a temporary file, so nothing is left half-written.
+are written through a temporary file, so nothing is left half-written; a
+temporary file left by a killed run is removed by the next write of the
+same folder.
 
 Exit codes, the one mapping from errors to exits (:data:`EXIT_CODES`, applied
 to every command by :func:`command`):
 
 - 0: done;
-- 2: bad input (:class:`~microgrid.errors.EngineInputError`: a park file, an
-  option, a data file);
+- 2: bad input (:class:`~microgrid.errors.EngineInputError`: a park, orders,
+  weather, meter, measurement or scenario file, a date outside the data, an
+  option, a database URL or file that is not a ledger, an output path); also
+  an option the command line itself cannot parse (a missing or mistyped
+  option);
 - 3: a day that cannot be balanced within the limits
   (:class:`~microgrid.errors.DispatchInfeasibleError`: which limit, which
   hour, by how much);
-- 4: ``validate`` only: AC violations remain.
+- 4: ``validate`` only: AC violations remain;
+- 5: a service the run needs is unavailable
+  (:class:`~microgrid.errors.ServiceUnavailableError`: a database server or
+  a Dask scheduler that does not answer); nothing was written;
+- 6: done, but something needs a person's attention
+  (:class:`~microgrid.errors.AttentionNeededError`: ``monitor`` raised a
+  critical alarm (the alarms are printed and logged), a settlement was
+  refused).
 
-An error prints exactly one line on stderr, ``error: <message>``, and no traceback.
+An error prints exactly one line on stderr, ``error: <message>`` (naming the
+file, the field or row, the value and what was expected), and no traceback.
 """
 
 from __future__ import annotations
@@ -30,12 +43,43 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from microgrid.errors import DispatchInfeasibleError, EngineInputError
+from microgrid.errors import AttentionNeededError, DispatchInfeasibleError, EngineInputError, ServiceUnavailableError
 from ui.workspace import Workspace
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+try:  # typer >= 0.20 carries its own copy of click
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+except ImportError:  # pragma: no cover
+    from click.exceptions import ClickException, NoArgsIsHelpError
+
+
+class _OneLineTyper(typer.Typer):
+    """A Typer app whose own usage errors (a missing or mistyped option) are one line too, exit 2.
+
+    Only the real command line goes through ``__call__`` (``microgrid ...``, ``python -m ui.cli``);
+    ``typer.testing.CliRunner`` invokes the click command directly.
+    """
+
+    def __call__(self, *args, **kwargs):
+        if kwargs.get("standalone_mode", True) is False:
+            return super().__call__(*args, **kwargs)
+        try:
+            code = super().__call__(*args, **{**kwargs, "standalone_mode": False})
+        except NoArgsIsHelpError as error:
+            error.show()
+            sys.exit(EXIT_BAD_INPUT)
+        except ClickException as error:
+            _print_error(error.format_message())
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            _print_error("aborted")
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else EXIT_DONE)
+
+
+app = _OneLineTyper(add_completion=False, no_args_is_help=True,
                   help="Energy self-sufficiency engine for a smart green industrial park.")
 console = Console()
 errors = Console(stderr=True)
@@ -50,16 +94,26 @@ EXIT_DONE = 0
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_VIOLATIONS = 4
+EXIT_UNAVAILABLE = 5
+EXIT_ATTENTION = 6
 
 #: Exception class -> exit code (the first class the error is an instance of wins).
 EXIT_CODES: dict[type[Exception], int] = {
     EngineInputError: EXIT_BAD_INPUT,
     DispatchInfeasibleError: EXIT_INFEASIBLE,
+    ServiceUnavailableError: EXIT_UNAVAILABLE,
+    AttentionNeededError: EXIT_ATTENTION,
 }
 
 
+def _print_error(message: str) -> None:
+    """``error: <message>`` on stderr, on one line whatever the message holds."""
+    line = " ".join(str(message).split()) or "unknown error"
+    errors.print(f"[bold red]error:[/] {escape(line)}", highlight=False, soft_wrap=True)
+
+
 def _fail(message: str, code: int) -> None:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    _print_error(message)
     raise typer.Exit(code)
 
 

@@ -190,8 +190,9 @@ def test_reading_a_missing_result_is_an_input_error(tmp_path):
 
 
 def test_every_command_goes_through_the_one_error_to_exit_mapping():
-    from microgrid.errors import DispatchInfeasibleError, EngineInputError
+    from microgrid.errors import AttentionNeededError, DispatchInfeasibleError, EngineInputError, ServiceUnavailableError
     from ui.cli import EXIT_CODES
 
-    assert EXIT_CODES == {EngineInputError: 2, DispatchInfeasibleError: 3}
+    assert EXIT_CODES == {EngineInputError: 2, DispatchInfeasibleError: 3, ServiceUnavailableError: 5,
+                          AttentionNeededError: 6}
     assert app.registered_commands and all(getattr(c.callback, "exit_codes", False) for c in app.registered_commands)
