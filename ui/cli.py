@@ -140,15 +140,61 @@ def command(name: str | None = None) -> Callable[[Callable], Callable]:
     return register
 
 
-def _parse_date(value: str | None, timezone: str) -> dt.date:
+def _parse_date(value: str | None, timezone: str, option: str = "--date") -> dt.date:
     if value is None:
         from zoneinfo import ZoneInfo
 
         return dt.datetime.now(ZoneInfo(timezone)).date() + dt.timedelta(days=1)
     try:
-        return dt.date.fromisoformat(value)
+        if len(value.strip()) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise EngineInputError(f"--date = {value!r}: expected a date YYYY-MM-DD") from None
+        raise EngineInputError(f"{option} = {value!r}: expected a date YYYY-MM-DD") from None
+
+
+def _blocking_file(path: Path) -> Path | None:
+    """The first existing non-folder among ``path``'s parents (a file where a folder must be), if any."""
+    for parent in reversed(path.absolute().parents):
+        if parent.exists() and not parent.is_dir():
+            return parent
+    return None
+
+
+def _output_folder(path: Path, option: str) -> Path:
+    """``path`` can be (or become) a folder of results: not a file, not below a file."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise EngineInputError(f"{option} = {str(path)!r}: is a file; expected a folder (or a new name)")
+    blocking = _blocking_file(path)
+    if blocking is not None:
+        raise EngineInputError(f"{option} = {str(path)!r}: {str(blocking)!r} is a file; expected a folder")
+    return path
+
+
+def _output_file(path: Path, option: str, suffixes: tuple[str, ...]) -> Path:
+    """``path`` can be written as a file ending in one of ``suffixes``: not a folder, not below a file."""
+    path = Path(path)
+    if path.is_dir():
+        raise EngineInputError(f"{option} = {str(path)!r}: is a folder; expected a file name ending in "
+                               f"{' or '.join(suffixes)}")
+    if path.suffix not in suffixes:
+        raise EngineInputError(f"{option} = {str(path)!r}: expected a file name ending in {' or '.join(suffixes)}")
+    blocking = _blocking_file(path.parent)
+    if blocking is not None or (path.parent.exists() and not path.parent.is_dir()):
+        raise EngineInputError(f"{option} = {str(path)!r}: {str(blocking or path.parent)!r} is a file; "
+                               "expected a folder")
+    return path
+
+
+def _operating_days(park, first: dt.date, last: dt.date | None = None, option: str = "--date") -> None:
+    """Days the park's data cover, 24 hours long (:func:`microgrid.tariffs.check_operating_days`), before slow imports."""
+    from microgrid.tariffs import check_operating_days
+
+    try:
+        check_operating_days(park, first, last or first)
+    except EngineInputError as error:
+        raise EngineInputError(f"{option}: {error}") from None
 
 
 def _day_ahead(workspace: Workspace, park, day: dt.date):
@@ -172,9 +218,10 @@ def dispatch(
     from market.dispatch.summary import summarize
     from market.pricing import PRICING_RULES
 
-    workspace = Workspace(out, park_file=park_file)
+    workspace = Workspace(_output_folder(out, "--out"), park_file=park_file)
     park = workspace.read_park()
     day = _parse_date(date, park.park.timezone)
+    _operating_days(park, day)
     if pricing_rule is not None and pricing_rule not in PRICING_RULES:
         raise EngineInputError(f"--pricing-rule = {pricing_rule!r}: expected one of {sorted(PRICING_RULES)}")
     with console.status(f"Forecasting {day} ...") as status:
@@ -219,9 +266,14 @@ def forecast(
     from market.dispatch.io import write_dataset_atomic
     from microgrid.forecast import forecast_park
 
+    if out is not None:
+        _output_file(out, "--out", (".nc",))
     workspace = Workspace(park_file=park_file)
     park = workspace.read_park()
-    first, last = _parse_date(start, park.park.timezone), _parse_date(end, park.park.timezone)
+    first, last = _parse_date(start, park.park.timezone, "--start"), _parse_date(end, park.park.timezone, "--end")
+    if last < first:
+        raise EngineInputError(f"--end = {last}: expected on or after --start = {first}")
+    _operating_days(park, first, last, "--start/--end")
     with console.status(f"Forecasting {first}..{last} ..."):
         result = forecast_park(park, first, last, kind="actual" if actual else "day_ahead",
                                weather_file=weather_file)
@@ -254,9 +306,10 @@ def settle(
     """Settle one day on the ledger (runs the dispatch first when its result is missing)."""
     from market.settlement import read_metered
 
-    workspace = Workspace(results, db, park_file=park_file)
+    workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
     day = _parse_date(date, park.park.timezone)
+    _operating_days(park, day)
     dataset = _day_ahead(workspace, park, day)
     measured = read_metered(metered, dataset) if metered is not None else None
     both = workspace.settle_day(park, rules, day, dataset, measured)
@@ -283,9 +336,14 @@ def statement(
     """Write a participant's monthly statement (CSV + printable HTML)."""
     from market.settlement.statement import monthly_statement, write_statement
 
-    workspace = Workspace(results, db, park_file=park_file)
+    workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
+    if out is not None:
+        _output_file(out, "--out", (".csv",))
     made = monthly_statement(workspace.open_ledger(), park, rules, participant, month)
+    if made.lines.empty:
+        raise EngineInputError(f"--month = {month!r}: the ledger {workspace.ledger_url!r} has no entries of "
+                               f"{participant} in {month}; settle its days first (`microgrid settle --date ...`)")
     csv_path, html_path = write_statement(made, out or workspace.statement_path(participant, month))
     console.print(f"{participant} {month}: net {made.net_krw:,} KRW over {len(made.lines)} lines -> {csv_path}, {html_path}")
 
@@ -301,7 +359,7 @@ def income(
     from market.income import settle_income
     from market.settlement.statement import _atomic_write
 
-    workspace = Workspace(results, db, park_file=park_file)
+    workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
     settled = settle_income(workspace.open_ledger(), park, rules, quarter)
     path = workspace.income_path(quarter)
@@ -340,23 +398,34 @@ def batch(
     """Rolling day-ahead dispatch of a year for every scenario, resumable; results with a scenario dimension."""
     import json
 
-    from market.batch import BatchConfig, run_batch
-    from market.batch.rolling import ENGINES
-    from market.batch.scenarios import read_scenarios
-    from market.batch.settle import read_figures
     from microgrid.park import demo_park_path
 
     if not 0 <= lookahead_hours <= 168:
         raise EngineInputError(f"--lookahead-hours = {lookahead_hours}: expected 0 to 168 hours")
-    if engine not in ENGINES:
-        raise EngineInputError(f"--engine = {engine!r}: expected one of {list(ENGINES)}")
     park = Workspace(park_file=park_file).read_park()
     source = str(park_file if park_file is not None else demo_park_path())
     scenarios = read_scenarios(scenarios_file)
-    first = _parse_date(start, "Asia/Seoul") if start else dt.date(year, 1, 1)
-    last = _parse_date(end, "Asia/Seoul") if end else dt.date(year, 12, 31)
+    if not 1 <= year <= 9999:
+        raise EngineInputError(f"--year = {year}: expected a year such as 2026")
+    first = _parse_date(start, "Asia/Seoul", "--start") if start else dt.date(year, 1, 1)
+    last = _parse_date(end, "Asia/Seoul", "--end") if end else dt.date(year, 12, 31)
+    for option, day in (("--start", first), ("--end", last)):
+        if day.year != year:
+            raise EngineInputError(f"{option} = {day}: outside --year = {year}; expected a day of {year}")
     if last < first:
         raise EngineInputError(f"--end = {last}: expected on or after {first}")
+    if workers < 0:
+        raise EngineInputError(f"--workers = {workers}: expected 0 (no Dask, sequential) or more worker processes")
+    _operating_days(park, first, last, "--year" if not (start or end) else "--start/--end")
+    _output_folder(out, "--out")
+
+    from market.batch import BatchConfig, run_batch
+    from market.batch.rolling import ENGINES
+    from market.batch.scenarios import read_scenarios
+    from market.batch.settle import read_figures
+
+    if engine not in ENGINES:
+        raise EngineInputError(f"--engine = {engine!r}: expected one of {list(ENGINES)}")
     config = BatchConfig(park, source, scenarios, first, last, out, "actual" if actual else "day_ahead",
                          str(weather_file) if weather_file else None, workers, scheduler, engine=engine,
                          progress=True, settle=settle_days,
@@ -412,6 +481,8 @@ def report(
     """Annual summary per scenario and plots of a batch, as one self-contained HTML file."""
     from market.report import write_report
 
+    if out is not None:
+        _output_folder(out, "--out")
     if not ((batch_dir / "batch.zarr").exists() or (batch_dir / "batch.nc").exists()):
         raise EngineInputError(f"--batch {str(batch_dir)!r}: no batch.zarr or batch.nc (run `microgrid batch` first)")
     path = write_report(batch_dir, out)
@@ -478,9 +549,10 @@ def validate(
     from market.safety.tighten import validate_and_tighten
     from market.settlement.statement import _atomic_write
 
-    workspace = Workspace(results, park_file=park_file)
+    workspace = Workspace(_output_folder(results, "--results"), park_file=park_file)
     park = workspace.read_park()
     day = _parse_date(date, park.park.timezone)
+    _operating_days(park, day)
     dataset = _day_ahead(workspace, park, day)
     with console.status(f"AC power flow of {day} ..."):
         outcome = validate_and_tighten(park, _inputs_of(dataset), tighten=tighten, max_rounds=max_rounds,
@@ -525,9 +597,10 @@ def monitor(
     from market.safety.alarms import raise_alarms
     from market.safety.measurements import day_steps, read_measurements
 
-    workspace = Workspace(results, db, park_file=park_file)
+    workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park = workspace.read_park()
     day = _parse_date(date, park.park.timezone)
+    _operating_days(park, day)
     dataset = _day_ahead(workspace, park, day)
     measured = read_measurements(measurements, park, day_steps(dataset))
     alarms = raise_alarms(park, dataset, measured)
@@ -538,6 +611,11 @@ def monitor(
     for alarm in alarms[:30]:
         table.add_row(f"{alarm.time:%H:%M}", alarm.severity, alarm.element, alarm.message, alarm.suggested_action)
     console.print(table)
+    critical = [alarm for alarm in alarms if alarm.severity == "critical"]
+    if critical:
+        first = critical[0]
+        raise AttentionNeededError(f"{len(critical)} critical alarm(s) on {day}, the first at {first.time:%H:%M}: "
+                                   f"{first.element}: {first.message} (logged; needs a person's attention)")
 
 
 @command()
@@ -557,9 +635,10 @@ def redispatch(
     from market.redispatch.correction import settle_correction
     from market.redispatch.intraday import redispatch as run_redispatch
 
-    workspace = Workspace(results, db, park_file=park_file)
+    workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
     day = _parse_date(date, park.park.timezone)
+    _operating_days(park, day)
     try:
         hour = dt.time.fromisoformat(from_time)
     except ValueError:
