@@ -161,6 +161,27 @@ def _blocking_file(path: Path) -> Path | None:
     return None
 
 
+def _choices(names: list[str], few: int = 12) -> str:
+    """``names`` for an error message: all of them when there are few, else the first ones and a count."""
+    if len(names) <= few:
+        return str(names)
+    return f"{names[:few]} (+{len(names) - few} more; see the park file)"
+
+
+def _input_file(path: Path | None, option: str) -> Path | None:
+    """``path`` (when given) is an existing, non-empty file: checked before anything slow runs or is written."""
+    if path is None:
+        return None
+    path = Path(path)
+    if not path.exists():
+        raise EngineInputError(f"{option} = {str(path)!r}: does not exist; expected a file")
+    if not path.is_file():
+        raise EngineInputError(f"{option} = {str(path)!r}: is not a file; expected a file")
+    if path.stat().st_size == 0:
+        raise EngineInputError(f"{option} = {str(path)!r}: is empty; expected a file with a header and rows")
+    return path
+
+
 def _output_folder(path: Path, option: str) -> Path:
     """``path`` can be (or become) a folder of results: not a file, not below a file."""
     path = Path(path)
@@ -218,6 +239,7 @@ def dispatch(
     from market.dispatch.summary import summarize
     from market.pricing import PRICING_RULES
 
+    _input_file(weather_file, "--weather")
     workspace = Workspace(_output_folder(out, "--out"), park_file=park_file)
     park = workspace.read_park()
     day = _parse_date(date, park.park.timezone)
@@ -268,6 +290,7 @@ def forecast(
 
     if out is not None:
         _output_file(out, "--out", (".nc",))
+    _input_file(weather_file, "--weather")
     workspace = Workspace(park_file=park_file)
     park = workspace.read_park()
     first, last = _parse_date(start, park.park.timezone, "--start"), _parse_date(end, park.park.timezone, "--end")
@@ -310,6 +333,7 @@ def settle(
     park, rules = workspace.read_park(rules=True)
     day = _parse_date(date, park.park.timezone)
     _operating_days(park, day)
+    _input_file(metered, "--metered")
     dataset = _day_ahead(workspace, park, day)
     measured = read_metered(metered, dataset) if metered is not None else None
     both = workspace.settle_day(park, rules, day, dataset, measured)
@@ -402,6 +426,8 @@ def batch(
 
     if not 0 <= lookahead_hours <= 168:
         raise EngineInputError(f"--lookahead-hours = {lookahead_hours}: expected 0 to 168 hours")
+    _input_file(weather_file, "--weather")
+    _input_file(scenarios_file, "--scenarios")
     park = Workspace(park_file=park_file).read_park()
     source = str(park_file if park_file is not None else demo_park_path())
     scenarios = read_scenarios(scenarios_file)
@@ -485,7 +511,11 @@ def report(
         _output_folder(out, "--out")
     if not ((batch_dir / "batch.zarr").exists() or (batch_dir / "batch.nc").exists()):
         raise EngineInputError(f"--batch {str(batch_dir)!r}: no batch.zarr or batch.nc (run `microgrid batch` first)")
-    path = write_report(batch_dir, out)
+    try:
+        path = write_report(batch_dir, out)
+    except (KeyError, IndexError) as error:  # a store that opens but lacks what a batch writes
+        raise EngineInputError(f"--batch {str(batch_dir)!r}: the batch store lacks {error}; expected a store "
+                               "written by `microgrid batch` (run it again)") from None
     console.print(f"Report -> {path}")
 
 
@@ -601,6 +631,7 @@ def monitor(
     park = workspace.read_park()
     day = _parse_date(date, park.park.timezone)
     _operating_days(park, day)
+    _input_file(measurements, "--measurements")
     dataset = _day_ahead(workspace, park, day)
     measured = read_measurements(measurements, park, day_steps(dataset))
     alarms = raise_alarms(park, dataset, measured)
@@ -629,11 +660,7 @@ def redispatch(
     db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
 ) -> None:
     """Re-optimise the rest of a day; writes redispatch-<date>.nc and settles the change as a correction."""
-    import pandas as pd
-
-    from market.dispatch.io import write_dataset_atomic
-    from market.redispatch.correction import settle_correction
-    from market.redispatch.intraday import redispatch as run_redispatch
+    import math
 
     workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
@@ -643,6 +670,13 @@ def redispatch(
         hour = dt.time.fromisoformat(from_time)
     except ValueError:
         raise EngineInputError(f"--from = {from_time!r}: expected HH:MM") from None
+    # names checked against the park file before Pyomo and pandapower load
+    outageable = [asset.name for asset in park.assets] + [feeder.name for feeder in park.network.feeders]
+    for name in outage:
+        if name not in outageable:
+            raise EngineInputError(f"--outage = {name!r}: not an asset or feeder of the park; expected one of "
+                                   f"{_choices(outageable)}")
+    storages = [asset.name for asset in park.assets_of_role("storage")]
     measured = {}
     for item in soc:
         name, _, value = item.partition("=")
@@ -650,6 +684,18 @@ def redispatch(
             measured[name.strip()] = float(value)
         except ValueError:
             raise EngineInputError(f"--soc = {item!r}: expected STORAGE=KWH") from None
+        if name.strip() not in storages:
+            raise EngineInputError(f"--soc = {item!r}: {name.strip()!r} is not a storage of the park; expected "
+                                   f"one of {_choices(storages)}")
+        if not math.isfinite(measured[name.strip()]) or measured[name.strip()] < 0:
+            raise EngineInputError(f"--soc = {item!r}: expected a finite state of charge >= 0 kWh")
+
+    import pandas as pd
+
+    from market.dispatch.io import write_dataset_atomic
+    from market.redispatch.correction import settle_correction
+    from market.redispatch.intraday import redispatch as run_redispatch
+
     dataset = _day_ahead(workspace, park, day)
     start = pd.Timestamp(dt.datetime.combine(day, hour))
     with console.status(f"Re-dispatching {day} from {hour:%H:%M} ..."):

@@ -364,11 +364,19 @@ def _encodable(stacked: xr.Dataset) -> xr.Dataset:
 def open_batch(out: str | Path) -> xr.Dataset:
     """The combined result (lazy, dask-backed), ``time`` tz-aware."""
     out = Path(out)
-    if (out / "batch.zarr").exists():
-        dataset = xr.open_zarr(out / "batch.zarr", consolidated=True)
-    else:
-        dataset = xr.open_dataset(out / "batch.nc", engine="netcdf4", chunks={})
-    timezone = dataset.attrs.get("timezone")
-    if timezone:
-        dataset = dataset.assign_coords(time=pd.DatetimeIndex(dataset["time"].values).tz_localize(timezone))
+    store = out / "batch.zarr" if (out / "batch.zarr").exists() else out / "batch.nc"
+    try:
+        if store.suffix == ".zarr":
+            dataset = xr.open_zarr(store, consolidated=True)
+        else:
+            dataset = xr.open_dataset(store, engine="netcdf4", chunks={})
+        if "scenario" not in dataset.dims or "time" not in dataset.dims:
+            raise ValueError("no scenario and time dimensions")
+        timezone = dataset.attrs.get("timezone")
+        if timezone:
+            dataset = dataset.assign_coords(time=pd.DatetimeIndex(dataset["time"].values).tz_localize(timezone))
+    except Exception as error:  # a truncated, foreign or half-written store: bad input, one line
+        raise EngineInputError(f"batch store {str(store)!r} cannot be read ({type(error).__name__}: "
+                               f"{' '.join(str(error).split())[:160]}); expected a store written by "
+                               "`microgrid batch` (run it again)") from None
     return dataset
