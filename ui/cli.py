@@ -430,7 +430,6 @@ def batch(
     _input_file(scenarios_file, "--scenarios")
     park = Workspace(park_file=park_file).read_park()
     source = str(park_file if park_file is not None else demo_park_path())
-    scenarios = read_scenarios(scenarios_file)
     if not 1 <= year <= 9999:
         raise EngineInputError(f"--year = {year}: expected a year such as 2026")
     first = _parse_date(start, "Asia/Seoul", "--start") if start else dt.date(year, 1, 1)
@@ -452,6 +451,7 @@ def batch(
 
     if engine not in ENGINES:
         raise EngineInputError(f"--engine = {engine!r}: expected one of {list(ENGINES)}")
+    scenarios = read_scenarios(scenarios_file)
     config = BatchConfig(park, source, scenarios, first, last, out, "actual" if actual else "day_ahead",
                          str(weather_file) if weather_file else None, workers, scheduler, engine=engine,
                          progress=True, settle=settle_days,
@@ -511,6 +511,9 @@ def report(
         _output_folder(out, "--out")
     if not ((batch_dir / "batch.zarr").exists() or (batch_dir / "batch.nc").exists()):
         raise EngineInputError(f"--batch {str(batch_dir)!r}: no batch.zarr or batch.nc (run `microgrid batch` first)")
+    from market.batch.runner import open_batch
+
+    open_batch(batch_dir).close()  # a store that cannot be read is refused before the report folder is made
     try:
         path = write_report(batch_dir, out)
     except (KeyError, IndexError) as error:  # a store that opens but lacks what a batch writes
@@ -671,11 +674,11 @@ def redispatch(
     except ValueError:
         raise EngineInputError(f"--from = {from_time!r}: expected HH:MM") from None
     # names checked against the park file before Pyomo and pandapower load
-    outageable = [asset.name for asset in park.assets] + [feeder.name for feeder in park.network.feeders]
+    feeders, assets = [feeder.name for feeder in park.network.feeders], [asset.name for asset in park.assets]
     for name in outage:
-        if name not in outageable:
-            raise EngineInputError(f"--outage = {name!r}: not an asset or feeder of the park; expected one of "
-                                   f"{_choices(outageable)}")
+        if name not in feeders + assets:
+            raise EngineInputError(f"--outage = {name!r}: not an asset or feeder of the park; expected a feeder "
+                                   f"{_choices(feeders)} or one of its {len(assets)} assets {_choices(assets)}")
     storages = [asset.name for asset in park.assets_of_role("storage")]
     measured = {}
     for item in soc:

@@ -84,9 +84,12 @@ def metered_from_frame(frame: pd.DataFrame, dataset: xr.Dataset, source: str = "
         where = f"{source}: line {row_number}"
         try:
             stamp = pd.Timestamp(str(row.timestamp))
-        except (ValueError, TypeError):
-            raise EngineInputError(f"{where}: timestamp = {row.timestamp!r}: expected ISO 8601") from None
-        stamp = stamp.tz_localize(timezone) if stamp.tzinfo is None else stamp.tz_convert(timezone)
+            if stamp is pd.NaT:
+                raise ValueError
+            stamp = stamp.tz_localize(timezone) if stamp.tzinfo is None else stamp.tz_convert(timezone)
+        except Exception:  # ValueError, OutOfBoundsDatetime, pytz NonExistent/AmbiguousTimeError: all bad input
+            raise EngineInputError(f"{where}: timestamp = {row.timestamp!r}: expected an ISO 8601 interval start "
+                                   f"of {dataset.attrs.get('date')}") from None
         if stamp not in time:
             raise EngineInputError(f"{where}: timestamp = {row.timestamp!r}: not an interval start of "
                                    f"{dataset.attrs.get('date')}")
