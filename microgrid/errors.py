@@ -7,9 +7,10 @@ The command line turns these into a non-zero exit.
 
 from __future__ import annotations
 
-from weather.errors import EngineInputError
+from weather.errors import AttentionNeededError, EngineInputError, ServiceUnavailableError
 
-__all__ = ["DispatchInfeasibleError", "EngineInputError", "ParkFileError"]
+__all__ = ["AttentionNeededError", "DispatchInfeasibleError", "EngineInputError", "ParkFileError",
+           "ServiceUnavailableError"]
 
 
 class ParkFileError(EngineInputError):

@@ -196,6 +196,9 @@ def forecast_park(park: Park, start: dt.date, end: dt.date, *, kind: ForecastKin
         raise EngineInputError(f"kind = {kind!r}: expected one of {list(FORECAST_KINDS)}")
     if end < start:
         raise EngineInputError(f"--end = {end}: expected a date on or after --start = {start}")
+    from microgrid.tariffs import check_operating_days
+
+    check_operating_days(park, start, end)
     tz = park.park.timezone
     first = pd.Timestamp(start, tz=tz)
     last = pd.Timestamp(end + dt.timedelta(days=1), tz=tz)

@@ -8,7 +8,8 @@ holidays are all light load.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -25,6 +26,63 @@ SEASONS = ("summer", "spring_autumn", "winter")
 #: Timezone of the hours, months and calendar days in the tariff and price
 #: data files (KEPCO bills in Korean local time).
 TARIFF_TIMEZONE = "Asia/Seoul"
+
+
+#: Years the shipped tariff and export-price files describe when a file states no ``years = [first, last]``
+#: of its own: the tariff is KEPCO's 2026-04-16 revision, the export price representative SMP of 2025
+#: (their headers). A day outside is refused, not priced with the nearest year's figures.
+DATA_YEARS = (2025, 2026)
+
+
+def check_covered(first: dt.date, last: dt.date, what: str, years: tuple[int, int] = DATA_YEARS) -> None:
+    """Refuse days ``first..last`` outside the ``years`` a data file ``what`` covers (one line, the valid range).
+
+    The one coverage check: the tariff and export-price readers call it on every index they price,
+    and the command line calls it (:func:`check_operating_days`) before the slow imports.
+    """
+    low, high = years
+    for day in (first, last):
+        if not low <= day.year <= high:
+            raise EngineInputError(f"date {day.isoformat()}: outside the years {low}-{high} that {what} covers; "
+                                   f"expected a day from {low}-01-01 to {high}-12-31")
+
+
+def _covered_index(index: pd.DatetimeIndex, what: str, years: tuple[int, int]) -> None:
+    if len(index):
+        check_covered(index.min().date(), index.max().date(), what, years)
+
+
+def _years_of(raw: dict, what: str) -> tuple[int, int]:
+    years = raw.get("years", DATA_YEARS)
+    if (not isinstance(years, (list, tuple)) or len(years) != 2 or not all(isinstance(y, int) for y in years)
+            or years[0] > years[1]):
+        raise EngineInputError(f"{what}: years = {years!r}: expected [first, last] years")
+    return int(years[0]), int(years[1])
+
+
+def check_operating_days(park, first: dt.date, last: dt.date) -> None:
+    """Days ``first..last`` the park's data files cover, each 24 hours long in the park's timezone.
+
+    Cheap (data files only, no weather or optimiser): the command line runs it before loading them.
+    A day with a daylight-saving change (23 or 25 hours) is refused: the dispatch plans 24-hour days.
+    """
+    for name in sorted({participant.tariff for participant in park.participants}):
+        check_covered(first, last, f"tariff {name!r}", load_tariff(name).years)
+    check_covered(first, last, f"export price {park.market.export_price!r}",
+                  load_export_price(park.market.export_price).years)
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(park.park.timezone)
+    day = first
+    while day <= last:
+        start = dt.datetime.combine(day, dt.time(), zone)
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), zone)
+        hours = (end.astimezone(dt.timezone.utc) - start.astimezone(dt.timezone.utc)) / dt.timedelta(hours=1)
+        if hours != 24:
+            raise EngineInputError(f"date {day.isoformat()}: has {hours:g} hours in {park.park.timezone} "
+                                   "(a daylight-saving change); expected a 24-hour day: choose another day or "
+                                   "a timezone without daylight saving")
+        day += dt.timedelta(days=1)
 
 
 def _local(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
@@ -70,10 +128,13 @@ class Tariff:
     season_of_month: dict[int, str]
     band_of_hour: dict[str, tuple[str, ...]]
     rates: dict[str, dict[str, float]]
+    #: First and last year the file covers (:data:`DATA_YEARS` unless it says ``years``).
+    years: tuple[int, int] = field(default=DATA_YEARS)
 
     def bands(self, index: pd.DatetimeIndex) -> np.ndarray:
         """Tariff band (``light``/``mid``/``peak``) of each interval start."""
         index = _local(index)
+        _covered_index(index, f"tariff {self.name!r}", self.years)
         seasons = [self.season_of_month[month] for month in index.month]
         weekday_band = np.array(
             [self.band_of_hour[season][hour] for season, hour in zip(seasons, index.hour)],
@@ -149,6 +210,7 @@ def load_tariff(name: str) -> Tariff:
         season_of_month=season_of_month,
         band_of_hour=band_of_hour,
         rates={season: {band: float(v) for band, v in bands.items()} for season, bands in raw["rates"].items()},
+        years=_years_of(raw, f"tariff {name!r}"),
     )
 
 
@@ -160,10 +222,13 @@ class ExportPrice:
     source: str
     monthly_mean_krw_per_kwh: tuple[float, ...]
     hourly_shape: tuple[float, ...]
+    #: First and last year the file covers (:data:`DATA_YEARS` unless it says ``years``).
+    years: tuple[int, int] = field(default=DATA_YEARS)
 
     def price(self, index: pd.DatetimeIndex) -> np.ndarray:
         """Export price of each interval [KRW/kWh]."""
         index = _local(index)
+        _covered_index(index, f"export price {self.name!r}", self.years)
         monthly = np.asarray(self.monthly_mean_krw_per_kwh)[index.month - 1]
         return monthly * np.asarray(self.hourly_shape)[index.hour]
 
@@ -177,4 +242,5 @@ def load_export_price(name: str) -> ExportPrice:
         source=raw["source"],
         monthly_mean_krw_per_kwh=tuple(raw["monthly_mean_krw_per_kwh"]),
         hourly_shape=tuple(raw["hourly_shape"]),
+        years=_years_of(raw, f"market.export_price {name!r}"),
     )

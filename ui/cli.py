@@ -2,20 +2,33 @@
 
 The commands are thin: they parse options, call a use case of
 :mod:`ui.workspace` (which the web app shares) and print a table. Results
-are written through a temporary file, so nothing is left half-written.
+are written through a temporary file, so nothing is left half-written; a
+temporary file left by a killed run is removed by the next write of the
+same folder.
 
 Exit codes, the one mapping from errors to exits (:data:`EXIT_CODES`, applied
 to every command by :func:`command`):
 
 - 0: done;
-- 2: bad input (:class:`~microgrid.errors.EngineInputError`: a park file, an
-  option, a data file);
+- 2: bad input (:class:`~microgrid.errors.EngineInputError`: a park, orders,
+  weather, meter, measurement or scenario file, a date outside the data, an
+  option, a database URL or file that is not a ledger, an output path); also
+  an option the command line itself cannot parse (a missing or mistyped
+  option);
 - 3: a day that cannot be balanced within the limits
   (:class:`~microgrid.errors.DispatchInfeasibleError`: which limit, which
   hour, by how much);
-- 4: ``validate`` only: AC violations remain.
+- 4: ``validate`` only: AC violations remain;
+- 5: a service the run needs is unavailable
+  (:class:`~microgrid.errors.ServiceUnavailableError`: a database server or
+  a Dask scheduler that does not answer); nothing was written;
+- 6: done, but something needs a person's attention
+  (:class:`~microgrid.errors.AttentionNeededError`: ``monitor`` raised a
+  critical alarm (the alarms are printed and logged), a settlement was
+  refused).
 
-An error prints exactly one line on stderr, ``error: <message>``, and no traceback.
+An error prints exactly one line on stderr, ``error: <message>`` (naming the
+file, the field or row, the value and what was expected), and no traceback.
 """
 
 from __future__ import annotations
@@ -30,12 +43,43 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from microgrid.errors import DispatchInfeasibleError, EngineInputError
+from microgrid.errors import AttentionNeededError, DispatchInfeasibleError, EngineInputError, ServiceUnavailableError
 from ui.workspace import Workspace
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+try:  # typer >= 0.20 carries its own copy of click
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+except ImportError:  # pragma: no cover
+    from click.exceptions import ClickException, NoArgsIsHelpError
+
+
+class _OneLineTyper(typer.Typer):
+    """A Typer app whose own usage errors (a missing or mistyped option) are one line too, exit 2.
+
+    Only the real command line goes through ``__call__`` (``microgrid ...``, ``python -m ui.cli``);
+    ``typer.testing.CliRunner`` invokes the click command directly.
+    """
+
+    def __call__(self, *args, **kwargs):
+        if kwargs.get("standalone_mode", True) is False:
+            return super().__call__(*args, **kwargs)
+        try:
+            code = super().__call__(*args, **{**kwargs, "standalone_mode": False})
+        except NoArgsIsHelpError as error:
+            error.show()
+            sys.exit(EXIT_BAD_INPUT)
+        except ClickException as error:
+            _print_error(error.format_message())
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            _print_error("aborted")
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else EXIT_DONE)
+
+
+app = _OneLineTyper(add_completion=False, no_args_is_help=True,
                   help="Energy self-sufficiency engine for a smart green industrial park.")
 console = Console()
 errors = Console(stderr=True)
@@ -50,16 +94,26 @@ EXIT_DONE = 0
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_VIOLATIONS = 4
+EXIT_UNAVAILABLE = 5
+EXIT_ATTENTION = 6
 
 #: Exception class -> exit code (the first class the error is an instance of wins).
 EXIT_CODES: dict[type[Exception], int] = {
     EngineInputError: EXIT_BAD_INPUT,
     DispatchInfeasibleError: EXIT_INFEASIBLE,
+    ServiceUnavailableError: EXIT_UNAVAILABLE,
+    AttentionNeededError: EXIT_ATTENTION,
 }
 
 
+def _print_error(message: str) -> None:
+    """``error: <message>`` on stderr, on one line whatever the message holds."""
+    line = " ".join(str(message).split()) or "unknown error"
+    errors.print(f"[bold red]error:[/] {escape(line)}", highlight=False, soft_wrap=True)
+
+
 def _fail(message: str, code: int) -> None:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    _print_error(message)
     raise typer.Exit(code)
 
 
@@ -86,15 +140,82 @@ def command(name: str | None = None) -> Callable[[Callable], Callable]:
     return register
 
 
-def _parse_date(value: str | None, timezone: str) -> dt.date:
+def _parse_date(value: str | None, timezone: str, option: str = "--date") -> dt.date:
     if value is None:
         from zoneinfo import ZoneInfo
 
         return dt.datetime.now(ZoneInfo(timezone)).date() + dt.timedelta(days=1)
     try:
-        return dt.date.fromisoformat(value)
+        if len(value.strip()) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise EngineInputError(f"--date = {value!r}: expected a date YYYY-MM-DD") from None
+        raise EngineInputError(f"{option} = {value!r}: expected a date YYYY-MM-DD") from None
+
+
+def _blocking_file(path: Path) -> Path | None:
+    """The first existing non-folder among ``path``'s parents (a file where a folder must be), if any."""
+    for parent in reversed(path.absolute().parents):
+        if parent.exists() and not parent.is_dir():
+            return parent
+    return None
+
+
+def _choices(names: list[str], few: int = 12) -> str:
+    """``names`` for an error message: all of them when there are few, else the first ones and a count."""
+    if len(names) <= few:
+        return str(names)
+    return f"{names[:few]} (+{len(names) - few} more; see the park file)"
+
+
+def _input_file(path: Path | None, option: str) -> Path | None:
+    """``path`` (when given) is an existing, non-empty file: checked before anything slow runs or is written."""
+    if path is None:
+        return None
+    path = Path(path)
+    if not path.exists():
+        raise EngineInputError(f"{option} = {str(path)!r}: does not exist; expected a file")
+    if not path.is_file():
+        raise EngineInputError(f"{option} = {str(path)!r}: is not a file; expected a file")
+    if path.stat().st_size == 0:
+        raise EngineInputError(f"{option} = {str(path)!r}: is empty; expected a file with a header and rows")
+    return path
+
+
+def _output_folder(path: Path, option: str) -> Path:
+    """``path`` can be (or become) a folder of results: not a file, not below a file."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise EngineInputError(f"{option} = {str(path)!r}: is a file; expected a folder (or a new name)")
+    blocking = _blocking_file(path)
+    if blocking is not None:
+        raise EngineInputError(f"{option} = {str(path)!r}: {str(blocking)!r} is a file; expected a folder")
+    return path
+
+
+def _output_file(path: Path, option: str, suffixes: tuple[str, ...]) -> Path:
+    """``path`` can be written as a file ending in one of ``suffixes``: not a folder, not below a file."""
+    path = Path(path)
+    if path.is_dir():
+        raise EngineInputError(f"{option} = {str(path)!r}: is a folder; expected a file name ending in "
+                               f"{' or '.join(suffixes)}")
+    if path.suffix not in suffixes:
+        raise EngineInputError(f"{option} = {str(path)!r}: expected a file name ending in {' or '.join(suffixes)}")
+    blocking = _blocking_file(path.parent)
+    if blocking is not None or (path.parent.exists() and not path.parent.is_dir()):
+        raise EngineInputError(f"{option} = {str(path)!r}: {str(blocking or path.parent)!r} is a file; "
+                               "expected a folder")
+    return path
+
+
+def _operating_days(park, first: dt.date, last: dt.date | None = None, option: str = "--date") -> None:
+    """Days the park's data cover, 24 hours long (:func:`microgrid.tariffs.check_operating_days`), before slow imports."""
+    from microgrid.tariffs import check_operating_days
+
+    try:
+        check_operating_days(park, first, last or first)
+    except EngineInputError as error:
+        raise EngineInputError(f"{option}: {error}") from None
 
 
 def _day_ahead(workspace: Workspace, park, day: dt.date):
@@ -118,9 +239,11 @@ def dispatch(
     from market.dispatch.summary import summarize
     from market.pricing import PRICING_RULES
 
-    workspace = Workspace(out, park_file=park_file)
+    _input_file(weather_file, "--weather")
+    workspace = Workspace(_output_folder(out, "--out"), park_file=park_file)
     park = workspace.read_park()
     day = _parse_date(date, park.park.timezone)
+    _operating_days(park, day)
     if pricing_rule is not None and pricing_rule not in PRICING_RULES:
         raise EngineInputError(f"--pricing-rule = {pricing_rule!r}: expected one of {sorted(PRICING_RULES)}")
     with console.status(f"Forecasting {day} ...") as status:
@@ -165,9 +288,15 @@ def forecast(
     from market.dispatch.io import write_dataset_atomic
     from microgrid.forecast import forecast_park
 
+    if out is not None:
+        _output_file(out, "--out", (".nc",))
+    _input_file(weather_file, "--weather")
     workspace = Workspace(park_file=park_file)
     park = workspace.read_park()
-    first, last = _parse_date(start, park.park.timezone), _parse_date(end, park.park.timezone)
+    first, last = _parse_date(start, park.park.timezone, "--start"), _parse_date(end, park.park.timezone, "--end")
+    if last < first:
+        raise EngineInputError(f"--end = {last}: expected on or after --start = {first}")
+    _operating_days(park, first, last, "--start/--end")
     with console.status(f"Forecasting {first}..{last} ..."):
         result = forecast_park(park, first, last, kind="actual" if actual else "day_ahead",
                                weather_file=weather_file)
@@ -200,9 +329,11 @@ def settle(
     """Settle one day on the ledger (runs the dispatch first when its result is missing)."""
     from market.settlement import read_metered
 
-    workspace = Workspace(results, db, park_file=park_file)
+    workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
     day = _parse_date(date, park.park.timezone)
+    _operating_days(park, day)
+    _input_file(metered, "--metered")
     dataset = _day_ahead(workspace, park, day)
     measured = read_metered(metered, dataset) if metered is not None else None
     both = workspace.settle_day(park, rules, day, dataset, measured)
@@ -229,9 +360,14 @@ def statement(
     """Write a participant's monthly statement (CSV + printable HTML)."""
     from market.settlement.statement import monthly_statement, write_statement
 
-    workspace = Workspace(results, db, park_file=park_file)
+    workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
+    if out is not None:
+        _output_file(out, "--out", (".csv",))
     made = monthly_statement(workspace.open_ledger(), park, rules, participant, month)
+    if made.lines.empty:
+        raise EngineInputError(f"--month = {month!r}: the ledger {workspace.ledger_url!r} has no entries of "
+                               f"{participant} in {month}; settle its days first (`microgrid settle --date ...`)")
     csv_path, html_path = write_statement(made, out or workspace.statement_path(participant, month))
     console.print(f"{participant} {month}: net {made.net_krw:,} KRW over {len(made.lines)} lines -> {csv_path}, {html_path}")
 
@@ -247,7 +383,7 @@ def income(
     from market.income import settle_income
     from market.settlement.statement import _atomic_write
 
-    workspace = Workspace(results, db, park_file=park_file)
+    workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
     settled = settle_income(workspace.open_ledger(), park, rules, quarter)
     path = workspace.income_path(quarter)
@@ -286,23 +422,36 @@ def batch(
     """Rolling day-ahead dispatch of a year for every scenario, resumable; results with a scenario dimension."""
     import json
 
-    from market.batch import BatchConfig, run_batch
-    from market.batch.rolling import ENGINES
-    from market.batch.scenarios import read_scenarios
-    from market.batch.settle import read_figures
     from microgrid.park import demo_park_path
 
     if not 0 <= lookahead_hours <= 168:
         raise EngineInputError(f"--lookahead-hours = {lookahead_hours}: expected 0 to 168 hours")
-    if engine not in ENGINES:
-        raise EngineInputError(f"--engine = {engine!r}: expected one of {list(ENGINES)}")
+    _input_file(weather_file, "--weather")
+    _input_file(scenarios_file, "--scenarios")
     park = Workspace(park_file=park_file).read_park()
     source = str(park_file if park_file is not None else demo_park_path())
-    scenarios = read_scenarios(scenarios_file)
-    first = _parse_date(start, "Asia/Seoul") if start else dt.date(year, 1, 1)
-    last = _parse_date(end, "Asia/Seoul") if end else dt.date(year, 12, 31)
+    if not 1 <= year <= 9999:
+        raise EngineInputError(f"--year = {year}: expected a year such as 2026")
+    first = _parse_date(start, "Asia/Seoul", "--start") if start else dt.date(year, 1, 1)
+    last = _parse_date(end, "Asia/Seoul", "--end") if end else dt.date(year, 12, 31)
+    for option, day in (("--start", first), ("--end", last)):
+        if day.year != year:
+            raise EngineInputError(f"{option} = {day}: outside --year = {year}; expected a day of {year}")
     if last < first:
         raise EngineInputError(f"--end = {last}: expected on or after {first}")
+    if workers < 0:
+        raise EngineInputError(f"--workers = {workers}: expected 0 (no Dask, sequential) or more worker processes")
+    _operating_days(park, first, last, "--year" if not (start or end) else "--start/--end")
+    _output_folder(out, "--out")
+
+    from market.batch import BatchConfig, run_batch
+    from market.batch.rolling import ENGINES
+    from market.batch.scenarios import read_scenarios
+    from market.batch.settle import read_figures
+
+    if engine not in ENGINES:
+        raise EngineInputError(f"--engine = {engine!r}: expected one of {list(ENGINES)}")
+    scenarios = read_scenarios(scenarios_file)
     config = BatchConfig(park, source, scenarios, first, last, out, "actual" if actual else "day_ahead",
                          str(weather_file) if weather_file else None, workers, scheduler, engine=engine,
                          progress=True, settle=settle_days,
@@ -358,9 +507,18 @@ def report(
     """Annual summary per scenario and plots of a batch, as one self-contained HTML file."""
     from market.report import write_report
 
+    if out is not None:
+        _output_folder(out, "--out")
     if not ((batch_dir / "batch.zarr").exists() or (batch_dir / "batch.nc").exists()):
         raise EngineInputError(f"--batch {str(batch_dir)!r}: no batch.zarr or batch.nc (run `microgrid batch` first)")
-    path = write_report(batch_dir, out)
+    from market.batch.runner import open_batch
+
+    open_batch(batch_dir).close()  # a store that cannot be read is refused before the report folder is made
+    try:
+        path = write_report(batch_dir, out)
+    except (KeyError, IndexError) as error:  # a store that opens but lacks what a batch writes
+        raise EngineInputError(f"--batch {str(batch_dir)!r}: the batch store lacks {error}; expected a store "
+                               "written by `microgrid batch` (run it again)") from None
     console.print(f"Report -> {path}")
 
 
@@ -424,9 +582,10 @@ def validate(
     from market.safety.tighten import validate_and_tighten
     from market.settlement.statement import _atomic_write
 
-    workspace = Workspace(results, park_file=park_file)
+    workspace = Workspace(_output_folder(results, "--results"), park_file=park_file)
     park = workspace.read_park()
     day = _parse_date(date, park.park.timezone)
+    _operating_days(park, day)
     dataset = _day_ahead(workspace, park, day)
     with console.status(f"AC power flow of {day} ..."):
         outcome = validate_and_tighten(park, _inputs_of(dataset), tighten=tighten, max_rounds=max_rounds,
@@ -471,9 +630,11 @@ def monitor(
     from market.safety.alarms import raise_alarms
     from market.safety.measurements import day_steps, read_measurements
 
-    workspace = Workspace(results, db, park_file=park_file)
+    workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park = workspace.read_park()
     day = _parse_date(date, park.park.timezone)
+    _operating_days(park, day)
+    _input_file(measurements, "--measurements")
     dataset = _day_ahead(workspace, park, day)
     measured = read_measurements(measurements, park, day_steps(dataset))
     alarms = raise_alarms(park, dataset, measured)
@@ -484,6 +645,11 @@ def monitor(
     for alarm in alarms[:30]:
         table.add_row(f"{alarm.time:%H:%M}", alarm.severity, alarm.element, alarm.message, alarm.suggested_action)
     console.print(table)
+    critical = [alarm for alarm in alarms if alarm.severity == "critical"]
+    if critical:
+        first = critical[0]
+        raise AttentionNeededError(f"{len(critical)} critical alarm(s) on {day}, the first at {first.time:%H:%M}: "
+                                   f"{first.element}: {first.message} (logged; needs a person's attention)")
 
 
 @command()
@@ -497,19 +663,23 @@ def redispatch(
     db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
 ) -> None:
     """Re-optimise the rest of a day; writes redispatch-<date>.nc and settles the change as a correction."""
-    import pandas as pd
+    import math
 
-    from market.dispatch.io import write_dataset_atomic
-    from market.redispatch.correction import settle_correction
-    from market.redispatch.intraday import redispatch as run_redispatch
-
-    workspace = Workspace(results, db, park_file=park_file)
+    workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
     day = _parse_date(date, park.park.timezone)
+    _operating_days(park, day)
     try:
         hour = dt.time.fromisoformat(from_time)
     except ValueError:
         raise EngineInputError(f"--from = {from_time!r}: expected HH:MM") from None
+    # names checked against the park file before Pyomo and pandapower load
+    feeders, assets = [feeder.name for feeder in park.network.feeders], [asset.name for asset in park.assets]
+    for name in outage:
+        if name not in feeders + assets:
+            raise EngineInputError(f"--outage = {name!r}: not an asset or feeder of the park; expected a feeder "
+                                   f"{_choices(feeders)} or one of its {len(assets)} assets {_choices(assets)}")
+    storages = [asset.name for asset in park.assets_of_role("storage")]
     measured = {}
     for item in soc:
         name, _, value = item.partition("=")
@@ -517,6 +687,18 @@ def redispatch(
             measured[name.strip()] = float(value)
         except ValueError:
             raise EngineInputError(f"--soc = {item!r}: expected STORAGE=KWH") from None
+        if name.strip() not in storages:
+            raise EngineInputError(f"--soc = {item!r}: {name.strip()!r} is not a storage of the park; expected "
+                                   f"one of {_choices(storages)}")
+        if not math.isfinite(measured[name.strip()]) or measured[name.strip()] < 0:
+            raise EngineInputError(f"--soc = {item!r}: expected a finite state of charge >= 0 kWh")
+
+    import pandas as pd
+
+    from market.dispatch.io import write_dataset_atomic
+    from market.redispatch.correction import settle_correction
+    from market.redispatch.intraday import redispatch as run_redispatch
+
     dataset = _day_ahead(workspace, park, day)
     start = pd.Timestamp(dt.datetime.combine(day, hour))
     with console.status(f"Re-dispatching {day} from {hour:%H:%M} ..."):

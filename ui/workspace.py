@@ -152,9 +152,15 @@ class Workspace:
         return park
 
     def open_ledger(self) -> Ledger:
-        """The ledger at :attr:`ledger_url` (created or upgraded on first use)."""
+        """The ledger at :attr:`ledger_url` (created or upgraded on first use).
+
+        The default ledger, ``RESULTS/ledger.sqlite``, creates the results folder; a ledger named
+        by the user (``--db``) must be in an existing folder.
+        """
         from market.ledger import open_ledger
 
+        if self.ledger_url == str(self.results / LEDGER_FILE):
+            self.results.mkdir(parents=True, exist_ok=True)
         return open_ledger(self.ledger_url)
 
     # -- use cases ----------------------------------------------------------------------------------

@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 
 from weather.datafiles import load_toml
+from weather.errors import EngineInputError
 
 CANONICAL_COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed")
 
 
-class WeatherFileError(ValueError):
+class WeatherFileError(EngineInputError):
     """A weather file is of an unknown kind, malformed or implausible.
 
     The message is one line: ``<file>, line <n>, column '<name>': value

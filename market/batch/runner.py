@@ -42,6 +42,7 @@ import xarray as xr
 from market.batch.checkpoint import bounded_chunk_cache, days_done, scenario_path, stored_time_block
 from market.batch.rolling import ScenarioJob, run_scenario
 from market.batch.scenarios import Scenario
+from microgrid.errors import EngineInputError, ServiceUnavailableError
 from microgrid.park import Park
 from microgrid.variables import COORDINATES, LABEL_COORDINATES, add_history, global_attrs
 
@@ -133,11 +134,23 @@ class BatchConfig:
                             self.stop_after_days, self.lookahead_hours) for scenario in self.scenarios]
 
 
+#: Seconds to wait for a running Dask scheduler (``--scheduler``) before giving up.
+SCHEDULER_TIMEOUT_S = 10
+
+
 def _client(config: BatchConfig):
     from distributed import Client, LocalCluster
 
     if config.scheduler:
-        return Client(config.scheduler), None
+        try:
+            return Client(config.scheduler, timeout=SCHEDULER_TIMEOUT_S), None
+        except (OSError, TimeoutError) as error:
+            raise ServiceUnavailableError(f"--scheduler = {config.scheduler!r}: no Dask scheduler answers there "
+                                          f"within {SCHEDULER_TIMEOUT_S} s ({type(error).__name__}); start one "
+                                          "(`dask scheduler`) or leave --scheduler out") from None
+        except ValueError as error:
+            raise EngineInputError(f"--scheduler = {config.scheduler!r}: expected an address such as "
+                                   f"tcp://127.0.0.1:8786 ({' '.join(str(error).split())})") from None
     cluster = LocalCluster(n_workers=max(1, config.workers), threads_per_worker=1, processes=True,
                            dashboard_address=None, silence_logs=40)
     return Client(cluster), cluster
@@ -214,13 +227,13 @@ def run_batch(config: BatchConfig, *, client=None) -> Path | None:
         The combined store, or None when stopped early (``stop_after_days``).
     """
     out = Path(config.out)
-    out.mkdir(parents=True, exist_ok=True)
     jobs = config.jobs()
     started = clock.perf_counter()
     # One scenario is one sequential task (its days are coupled by SOC): a local
     # cluster could not speed it up and would cost its start-up, so it runs here.
     in_process = config.workers == 0 or len(jobs) == 1
     if client is None and in_process and not config.scheduler:
+        _prepare_folder(out, jobs)
         paths = _run_in_process(config, jobs)
     else:
         own = client is None
@@ -228,6 +241,7 @@ def run_batch(config: BatchConfig, *, client=None) -> Path | None:
         if own:
             client, cluster = _client(config)
         try:
+            _prepare_folder(out, jobs)
             futures = [client.submit(scenario_task, job, config.settle, config.settlement_rules,
                                      key=f"scenario-{job.scenario.name}-{clock.time_ns()}", pure=False)
                        for job in jobs]
@@ -247,7 +261,29 @@ def run_batch(config: BatchConfig, *, client=None) -> Path | None:
         "engine": config.engine, "store": store.name, "wall_seconds_last_run": clock.perf_counter() - started,
     }
     (out / "batch.json").write_text(json.dumps(manifest, indent=2, default=str))
+    _clean_batch_folder(out, jobs)
     return store
+
+
+def _batch_folders(out: Path, jobs: list[ScenarioJob]) -> list[Path]:
+    from market.batch.checkpoint import chunk_dir, scenario_path
+
+    folders = [out, out / "scenarios", out / "ledgers", out / "checkpoints"]
+    return folders + [chunk_dir(out, job.scenario.name) for job in jobs] + [
+        scenario_path(out, job.scenario.name).parent for job in jobs]
+
+
+def _clean_batch_folder(out: Path, jobs: list[ScenarioJob]) -> None:
+    """Remove the temporary files killed runs left in the batch's folders (never a live writer's)."""
+    from market.dispatch.io import clean_stale_temporaries
+
+    for folder in dict.fromkeys(_batch_folders(out, jobs)):
+        clean_stale_temporaries(folder)
+
+
+def _prepare_folder(out: Path, jobs: list[ScenarioJob]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    _clean_batch_folder(out, jobs)
 
 
 def combine(out: Path, names: list[str], output_format: str = "zarr") -> Path:
@@ -328,11 +364,19 @@ def _encodable(stacked: xr.Dataset) -> xr.Dataset:
 def open_batch(out: str | Path) -> xr.Dataset:
     """The combined result (lazy, dask-backed), ``time`` tz-aware."""
     out = Path(out)
-    if (out / "batch.zarr").exists():
-        dataset = xr.open_zarr(out / "batch.zarr", consolidated=True)
-    else:
-        dataset = xr.open_dataset(out / "batch.nc", engine="netcdf4", chunks={})
-    timezone = dataset.attrs.get("timezone")
-    if timezone:
-        dataset = dataset.assign_coords(time=pd.DatetimeIndex(dataset["time"].values).tz_localize(timezone))
+    store = out / "batch.zarr" if (out / "batch.zarr").exists() else out / "batch.nc"
+    try:
+        if store.suffix == ".zarr":
+            dataset = xr.open_zarr(store, consolidated=True)
+        else:
+            dataset = xr.open_dataset(store, engine="netcdf4", chunks={})
+        if "scenario" not in dataset.dims or "time" not in dataset.dims:
+            raise ValueError("no scenario and time dimensions")
+        timezone = dataset.attrs.get("timezone")
+        if timezone:
+            dataset = dataset.assign_coords(time=pd.DatetimeIndex(dataset["time"].values).tz_localize(timezone))
+    except Exception as error:  # a truncated, foreign or half-written store: bad input, one line
+        raise EngineInputError(f"batch store {str(store)!r} cannot be read ({type(error).__name__}: "
+                               f"{' '.join(str(error).split())[:160]}); expected a store written by "
+                               "`microgrid batch` (run it again)") from None
     return dataset

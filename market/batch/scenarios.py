@@ -108,7 +108,8 @@ def apply_overrides(park: Park, scenario: Scenario, source: str = "<park>") -> P
             participants = [participant.model_copy(update={"tariff": value}) for participant in participants]
         else:
             raise EngineInputError(f"scenarios[{name!r}].{key}: unknown field; expected one of {list(SCENARIO_FIELDS[1:])}")
-    changed = park.model_copy(update={"assets": assets, "market": market, "participants": participants})
+    changed = park.model_copy(update={"assets": assets, "market": market, "participants": participants,
+                                      "network": _without_removed(park, assets)})
     return revalidated(changed, f"{source} (scenario {name})")
 
 
@@ -140,3 +141,14 @@ def read_scenarios(path: str | Path | None) -> list[Scenario]:
                                    f"expected one of {list(SCENARIO_FIELDS[1:])}")
         scenarios.append(Scenario(name, {k: v for k, v in item.items() if k != "name"}))
     return scenarios
+
+
+def _without_removed(park: Park, assets: list) -> object:
+    """``park.network`` with the assets a scenario removed (scale 0) left out of the feeder sections' ``connect``."""
+    removed = {asset.name for asset in park.assets} - {asset.name for asset in assets}
+    if not removed:
+        return park.network
+    feeders = [feeder.model_copy(update={"sections": [
+        section.model_copy(update={"connect": [name for name in section.connect if name not in removed]})
+        for section in feeder.sections]}) for feeder in park.network.feeders]
+    return park.network.model_copy(update={"feeders": feeders})

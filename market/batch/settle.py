@@ -204,6 +204,8 @@ def settle_scenario(out: str | Path, scenario: Scenario, park: Park, park_source
     park = apply_overrides(park, scenario, park_source)
     rules = rules or rules_for(park)
     where = ledger if ledger is not None else ledger_path(out, scenario.name)
+    if ledger is None:  # the batch's own folder of ledgers (a ledger named by the caller needs its folder)
+        Path(where).parent.mkdir(parents=True, exist_ok=True)
     book = open_ledger(where)
     try:
         settled = _day_settlements(book)

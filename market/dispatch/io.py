@@ -35,15 +35,70 @@ def _to_file_form(dataset: xr.Dataset) -> xr.Dataset:
     return stored
 
 
+#: Temporary files are named ``.<target name>.<pid>.<random>.tmp`` (older versions: ``.<target>.<random>.tmp``).
+TEMPORARY_SUFFIX = ".tmp"
+#: Age after which a temporary file that names no process is taken as left over [s].
+STALE_UNNAMED_SECONDS = 600
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def temporary_prefix(path: Path) -> str:
+    """Prefix of this process's temporary files for ``path``: ``.<name>.<pid>.``."""
+    return f".{path.name}.{os.getpid()}."
+
+
+def clean_stale_temporaries(folder: str | Path) -> list[Path]:
+    """Remove the temporary files (and folders) a killed writer left in ``folder``; return them.
+
+    A temporary is ``.<name>.<pid>.<random>.tmp`` (:func:`temporary_prefix`); it is stale when
+    that process is gone. One without a process id (an older version's, or ``.<name>.tmp``) is stale
+    when it has not changed for :data:`STALE_UNNAMED_SECONDS`. A live writer's file is never touched.
+    """
+    import shutil
+    import time
+
+    folder = Path(folder)
+    removed = []
+    try:
+        candidates = [p for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(TEMPORARY_SUFFIX)]
+    except OSError:
+        return removed
+    for candidate in candidates:
+        parts = candidate.name[1:-len(TEMPORARY_SUFFIX)].split(".")
+        pids = [int(part) for part in parts[1:-1] if part.isdigit()]
+        try:
+            stale = (not _process_alive(pids[-1]) if pids
+                     else time.time() - candidate.stat().st_mtime > STALE_UNNAMED_SECONDS)
+            if stale:
+                shutil.rmtree(candidate) if candidate.is_dir() else candidate.unlink()
+                removed.append(candidate)
+        except (OSError, ValueError):
+            continue
+    return removed
+
+
 @contextmanager
 def atomic_path(path: str | Path):
     """Yield a temporary path next to ``path``; on success it is renamed to ``path``, on error removed.
 
-    A reader never sees a half-written file: the rename is atomic on one file system.
+    A reader never sees a half-written file: the rename is atomic on one file system. Temporary
+    files killed writers left in the folder are removed first (:func:`clean_stale_temporaries`).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    clean_stale_temporaries(path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=temporary_prefix(path), suffix=TEMPORARY_SUFFIX, dir=path.parent)
     os.close(handle)
     try:
         yield Path(temporary)

@@ -14,6 +14,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from market.ledger.vocabulary import AccountName, LegKind
+from microgrid.errors import AttentionNeededError
+
+
+class SettlementRefusedError(AttentionNeededError, ValueError):
+    """A settlement the ledger refuses to write (amounts not finite, legs that do not balance): nothing written.
+
+    Needs a person's attention (exit code 6 on the command line); still a ``ValueError`` for callers.
+    """
 
 ROUNDING_ACCOUNT = AccountName.ROUNDING
 #: Largest |sum of exact amounts| accepted per leg before a settlement is refused [KRW].
@@ -74,7 +82,8 @@ def round_legs(legs: list[Leg]) -> list[tuple[Leg, int]]:
     grouped: dict[tuple[str, str, str], list[float]] = {}
     for leg in legs:
         if leg.amount != leg.amount or leg.amount in (float("inf"), float("-inf")):
-            raise ValueError(f"leg {leg.account} {leg.kind}: amount {leg.amount!r} is not finite")
+            raise SettlementRefusedError(f"settlement refused: leg {leg.account} {leg.kind}: amount {leg.amount!r} "
+                                         "is not finite")
         slot = grouped.setdefault((leg.account, leg.kind, leg.detail), [0.0, 0.0, 0.0])
         slot[0] += leg.amount
         if leg.quantity_kwh is not None:
@@ -82,7 +91,7 @@ def round_legs(legs: list[Leg]) -> list[tuple[Leg, int]]:
             slot[2] = 1.0
     exact_total = sum(slot[0] for slot in grouped.values())
     if abs(exact_total) > IMBALANCE_TOLERANCE_KRW_PER_LEG * max(len(legs), 1) + 1e-6:
-        raise ValueError(f"settlement legs do not balance: sum {exact_total:.6f} KRW")
+        raise SettlementRefusedError(f"settlement refused: legs do not balance: sum {exact_total:.6f} KRW")
     result = []
     for (account, kind, detail), (amount, quantity, has_quantity) in sorted(grouped.items()):
         result.append((Leg(account, kind, detail, amount, quantity if has_quantity else None), round_half_even(amount)))

@@ -26,12 +26,14 @@ import pandas as pd
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, delete, event, func, select
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from market.ledger.models import Account, AlarmRecord, DayStat, Entry, Settlement
 from market.ledger.money import Leg, round_legs
 from market.ledger.vocabulary import PARTICIPANT_PREFIX, SettlementKind
+from microgrid.errors import EngineInputError, ServiceUnavailableError
 
 #: Columns of :meth:`Ledger.entries`: settlement key, booking day, account name, leg kind, detail,
 #: energy [kWh] (or None), amount [KRW] (int64; + into the account).
@@ -148,23 +150,107 @@ def open_ledger(url: str | Path) -> "Ledger":
     -------
     Ledger
     """
-    text = str(url)
-    if "://" not in text:
-        Path(text).parent.mkdir(parents=True, exist_ok=True)
-        text = f"sqlite:///{Path(text).resolve()}"
+    text = _checked_url(url)
     options = {}
     if text.startswith("sqlite") and (text.endswith(":memory:") or text in ("sqlite://", "sqlite:///")):
         options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
-    engine = create_engine(text, **options)
+    try:
+        engine = create_engine(text, **options)
+    except Exception as error:  # ArgumentError, NoSuchModuleError, a missing driver (ImportError)...
+        raise EngineInputError(f"ledger URL {str(url)!r}: {_one_line(error)}; expected a SQLAlchemy URL "
+                               "(sqlite:///results/ledger.sqlite, postgresql+psycopg://...) or a SQLite path") from None
     if engine.dialect.name == "sqlite":
         _sqlite_pragmas(engine)
     config = Config()
     config.set_main_option("script_location", _migrations_folder())
     config.set_main_option("sqlalchemy.url", text.replace("%", "%%"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    _check_revision(engine, config, str(url))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except (OperationalError, DatabaseError) as error:
+        engine.dispose()
+        raise _database_error(str(url), engine, error) from None
     return Ledger(engine)
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(getattr(error, "orig", None) or error).split())
+    return text[:200]
+
+
+#: The first bytes of every SQLite 3 database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _checked_url(url: str | Path) -> str:
+    """``url`` as a SQLAlchemy URL; a SQLite file must be a SQLite database (or new, in an existing folder).
+
+    Raises :class:`~microgrid.errors.EngineInputError` (one line) for a folder, a missing parent
+    folder (none is created) or a file that is not a SQLite database.
+    """
+    text = str(url)
+    if not text.strip():
+        raise EngineInputError("ledger URL '': expected a SQLAlchemy URL or a SQLite path")
+    if "://" not in text:
+        path = Path(text)
+    elif text.startswith("sqlite") and "///" in text and not text.endswith(":memory:") and text.split("?")[0].rstrip("/").count("/") >= 3:
+        path = Path(text.split("///", 1)[1].split("?", 1)[0])
+    else:
+        return text
+    if path.is_dir():
+        raise EngineInputError(f"ledger {text!r}: is a folder; expected a SQLite file")
+    if not path.parent.is_dir():
+        raise EngineInputError(f"ledger {text!r}: folder {str(path.parent)!r} does not exist; expected an "
+                               "existing folder (it is not created)")
+    if path.exists():
+        try:
+            with path.open("rb") as stream:
+                head = stream.read(len(SQLITE_HEADER))
+        except OSError as error:
+            raise EngineInputError(f"ledger {text!r}: cannot be read ({_one_line(error)})") from None
+        if head and head != SQLITE_HEADER:
+            raise EngineInputError(f"ledger {text!r}: not a SQLite database; expected a ledger written by "
+                                   "this engine, or a new file name")
+    return text if "://" in text else f"sqlite:///{path.resolve()}"
+
+
+def _known_revisions(config: Config) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def _check_revision(engine: Engine, config: Config, where: str) -> None:
+    """Refuse a database whose Alembic revision this engine does not know (written by a newer version)."""
+    from sqlalchemy import inspect, text
+
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return
+            found = [row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))]
+    except (OperationalError, DatabaseError) as error:
+        engine.dispose()
+        raise _database_error(where, engine, error) from None
+    unknown = sorted(set(found) - _known_revisions(config))
+    if unknown:
+        engine.dispose()
+        raise EngineInputError(f"ledger {where!r}: at revision {unknown[0]!r}, unknown to this engine "
+                               f"(it knows {sorted(_known_revisions(config))}); open it with the engine "
+                               "version that wrote it")
+
+
+def _database_error(where: str, engine: Engine, error: Exception) -> Exception:
+    """A database error as one line: a SQLite file that is not a ledger is bad input, a server that
+    does not answer is an unavailable service."""
+    if engine.dialect.name == "sqlite":
+        return EngineInputError(f"ledger {where!r}: not a usable SQLite ledger ({_one_line(error)}); expected "
+                                "a ledger written by this engine, or a new file name")
+    if isinstance(error, OperationalError):
+        return ServiceUnavailableError(f"ledger {where!r}: the database does not answer ({_one_line(error)})")
+    return EngineInputError(f"ledger {where!r}: {_one_line(error)}")
 
 
 class Ledger:

@@ -59,11 +59,15 @@ def read_metered(path: str | Path, dataset: xr.Dataset) -> Metered:
         frame = pd.read_csv(path, dtype={"participant": str, "asset": str}, keep_default_na=False)
     except FileNotFoundError:
         raise EngineInputError(f"metered file {source!r} does not exist") from None
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise EngineInputError(f"metered file {source!r} cannot be read: {error}") from None
+    except pd.errors.EmptyDataError:
+        raise EngineInputError(f"metered file {source!r} is empty; expected a CSV with columns {list(COLUMNS)}") from None
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
+        raise EngineInputError(f"metered file {source!r} cannot be read: {' '.join(str(error).split())[:200]}") from None
     missing = [column for column in COLUMNS if column not in frame.columns]
     if missing:
         raise EngineInputError(f"{source}: missing column {missing[0]!r}; expected columns {list(COLUMNS)}")
+    if frame.empty:
+        raise EngineInputError(f"{source}: no rows; expected one row per interval and metered participant or asset")
     return metered_from_frame(frame, dataset, source)
 
 
@@ -80,9 +84,12 @@ def metered_from_frame(frame: pd.DataFrame, dataset: xr.Dataset, source: str = "
         where = f"{source}: line {row_number}"
         try:
             stamp = pd.Timestamp(str(row.timestamp))
-        except (ValueError, TypeError):
-            raise EngineInputError(f"{where}: timestamp = {row.timestamp!r}: expected ISO 8601") from None
-        stamp = stamp.tz_localize(timezone) if stamp.tzinfo is None else stamp.tz_convert(timezone)
+            if stamp is pd.NaT:
+                raise ValueError
+            stamp = stamp.tz_localize(timezone) if stamp.tzinfo is None else stamp.tz_convert(timezone)
+        except Exception:  # ValueError, OutOfBoundsDatetime, pytz NonExistent/AmbiguousTimeError: all bad input
+            raise EngineInputError(f"{where}: timestamp = {row.timestamp!r}: expected an ISO 8601 interval start "
+                                   f"of {dataset.attrs.get('date')}") from None
         if stamp not in time:
             raise EngineInputError(f"{where}: timestamp = {row.timestamp!r}: not an interval start of "
                                    f"{dataset.attrs.get('date')}")

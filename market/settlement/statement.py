@@ -67,8 +67,11 @@ def monthly_statement(ledger: Ledger, park: Park, rules: SettlementRules, partic
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    from market.dispatch.io import TEMPORARY_SUFFIX, clean_stale_temporaries, temporary_prefix
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    clean_stale_temporaries(path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=temporary_prefix(path), suffix=TEMPORARY_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)

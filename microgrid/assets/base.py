@@ -14,7 +14,9 @@ from enum import StrEnum
 from typing import ClassVar
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from microgrid.strict import STRICT_CONFIG
 
 
 class AssetRole(StrEnum):
@@ -83,7 +85,7 @@ class AssetSpec(BaseModel):
         Feeder the asset is connected to.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT_CONFIG
 
     role: ClassVar[AssetRole]
     #: True when the asset's energy counts as renewable under RE100

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from microgrid.assets.base import GeneratorSpec, SiteContext, register_asset_kind
 
@@ -47,6 +48,29 @@ class ORCUnit(GeneratorSpec):
     min_load_fraction: float = Field(default=0.2, ge=0, lt=1)
     schedule: str = "continuous_3_shift"
     maintenance: list[tuple[str, str]] = Field(default_factory=list)
+
+    @field_validator("schedule")
+    @classmethod
+    def _known_schedule(cls, value: str) -> str:
+        from weather.datafiles import read_data_toml
+
+        names = sorted(read_data_toml("microgrid", "generation/production_schedules.toml"))
+        if value not in names:
+            raise ValueError(f"unknown production schedule, expected one of {names}")
+        return value
+
+    @field_validator("maintenance")
+    @classmethod
+    def _real_periods(cls, value: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        for position, (start, end) in enumerate(value):
+            try:
+                first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+            except (TypeError, ValueError):
+                raise ValueError(f"period {position} = [{start!r}, {end!r}]: expected real dates "
+                                 "[YYYY-MM-DD, YYYY-MM-DD]") from None
+            if last < first:
+                raise ValueError(f"period {position} = [{start!r}, {end!r}]: ends before it starts")
+        return value
 
     @property
     def rating_kw(self) -> float:

@@ -56,6 +56,12 @@ def _table_fields(location: tuple) -> list[str] | None:
     return None
 
 
+def _short(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` on one line, cut to ``limit`` characters."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def _first_error(source: str, error: ValidationError, raw: dict, prefix: tuple = ()) -> ParkFileError:
     first = error.errors()[0]
     location = prefix + tuple(first["loc"])
@@ -65,19 +71,19 @@ def _first_error(source: str, error: ValidationError, raw: dict, prefix: tuple =
         allowed = _table_fields(location)
         if allowed is not None:
             message = f"unknown field, expected one of {allowed}"
-    return ParkFileError(f"{source}: {_field_path(location)} = {value!r}: {message}")
+    return ParkFileError(f"{source}: {_field_path(location)} = {_short(value)}: {message}")
 
 
 def _parse_asset(source: str, position: int, raw_asset: Any) -> AssetSpec:
     where = f"assets[{position}]"
     if not isinstance(raw_asset, dict):
-        raise ParkFileError(f"{source}: {where} = {raw_asset!r}: expected a table")
+        raise ParkFileError(f"{source}: {where} = {_short(raw_asset)}: expected a table")
     kind = raw_asset.get("kind")
-    if kind not in ASSET_KINDS:
-        raise ParkFileError(f"{source}: {where}.kind = {kind!r}: expected one of {sorted(ASSET_KINDS)}")
+    if not isinstance(kind, str) or kind not in ASSET_KINDS:
+        raise ParkFileError(f"{source}: {where}.kind = {_short(kind)}: expected one of {sorted(ASSET_KINDS)}")
     if not raw_asset.get("owner"):
         raise ParkFileError(
-            f"{source}: {where}.owner = {raw_asset.get('owner', '<missing>')!r}: every asset needs an owner"
+            f"{source}: {where}.owner = {_short(raw_asset.get('owner', '<missing>'))}: every asset needs an owner"
         )
     try:
         return ASSET_KINDS[kind].model_validate(raw_asset)
@@ -88,7 +94,7 @@ def _parse_asset(source: str, position: int, raw_asset: Any) -> AssetSpec:
             raise ParkFileError(f"{source}: {where} ({raw_asset.get('name', '<unnamed>')!r}): {message}") from None
         field = ".".join(str(part) for part in first["loc"])
         value = raw_asset.get(first["loc"][0], "<missing>")
-        raise ParkFileError(f"{source}: {where}.{field} = {value!r}: {message}") from None
+        raise ParkFileError(f"{source}: {where}.{field} = {_short(value)}: {message}") from None
 
 
 def _duplicates(names: list[str]) -> list[str]:
@@ -125,10 +131,37 @@ def _cross_check(source: str, park: Park) -> None:
                 f"{source}: assets[{position}].feeder = {asset.feeder!r}: "
                 f"unknown feeder, expected one of {feeders}"
             )
+    _check_names(source, park, feeders, participants)
     try:
         load_export_price(park.market.export_price)
     except EngineInputError as error:
         raise ParkFileError(f"{source}: {error}") from None
+
+
+def _check_names(source: str, park: Park, feeders: list[str], participants: list[str]) -> None:
+    """Names that refer to a data file or to another part of the park exist (read from data files only)."""
+    from weather.datafiles import list_data_files, read_data_toml
+
+    site = park.park.weather_site
+    if site is not None:
+        sites = list_data_files("sites", ".toml")
+        if site.strip().lower() not in sites:
+            raise ParkFileError(f"{source}: park.weather_site = {site!r}: unknown weather site, "
+                                f"expected one of {sites}")
+    industries = sorted(read_data_toml("microgrid", "generation/industry_loads.toml")["industries"])
+    for position, participant in enumerate(park.participants):
+        if participant.industry is not None and participant.industry not in industries:
+            raise ParkFileError(f"{source}: participants[{position}].industry = {participant.industry!r}: "
+                                f"unknown industry, expected one of {industries}")
+    for number, feeder in enumerate(park.network.feeders):
+        on_feeder = ([p.name for p in park.participants if p.feeder == feeder.name]
+                     + [a.name for a in park.assets if a.feeder == feeder.name])
+        for index, section in enumerate(feeder.sections):
+            for name in section.connect:
+                if name not in on_feeder:
+                    raise ParkFileError(
+                        f"{source}: network.feeders[{number}].sections[{index}].connect = {name!r}: "
+                        f"not a participant or asset on feeder {feeder.name!r}, expected one of {on_feeder}")
 
 
 def parse_park(raw: dict, source: str = "<park>") -> Park:
@@ -137,7 +170,7 @@ def parse_park(raw: dict, source: str = "<park>") -> Park:
         raise ParkFileError(f"{source}: expected a TOML table at the top level")
     raw_assets = raw.get("assets", [])
     if not isinstance(raw_assets, list):
-        raise ParkFileError(f"{source}: assets = {raw_assets!r}: expected an array of tables [[assets]]")
+        raise ParkFileError(f"{source}: assets = {_short(raw_assets)}: expected an array of tables [[assets]]")
     assets = [_parse_asset(source, position, item) for position, item in enumerate(raw_assets)]
     try:
         park = Park.model_validate({**raw, "assets": []})
@@ -194,4 +227,6 @@ def read_park(path: str | Path | None = None) -> Park:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ParkFileError(f"{source}: not valid TOML: {error}") from None
+    except RecursionError:
+        raise ParkFileError(f"{source}: not a park file: tables or arrays nested too deeply") from None
     return parse_park(raw, source)

@@ -11,15 +11,16 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from microgrid.assets import AssetSpec
 from microgrid.network.electrical import Cable, Electrical, FeederSection, TransformerElectrical
 from microgrid.park.tables import IncomeRule, SettlementTerms
+from microgrid.strict import StrictModel as _Strict
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+#: Korea's bounding box (latitude, longitude) [deg]: a site inside it keeps its timestamps in Asia/Seoul.
+KOREA_BOX = ((33.0, 38.7), (124.5, 131.9))
+KOREA_TIMEZONE = "Asia/Seoul"
 
 
 class ParkInfo(_Strict):
@@ -34,7 +35,9 @@ class ParkInfo(_Strict):
     altitude_m : float
         Site altitude [m].
     timezone : str
-        IANA timezone of the park's timestamps; Asia/Seoul for Korean parks.
+        IANA timezone of the park's timestamps; a site inside Korea's bounding
+        box (:data:`KOREA_BOX`, 33-38.7 N, 124.5-131.9 E) must use Asia/Seoul,
+        since KEPCO tariffs and the Korean calendar are local time.
     weather_site : str or None
         Calibrated weather site for synthetic weather (see ``weather.sites``).
     """
@@ -46,6 +49,26 @@ class ParkInfo(_Strict):
     altitude_m: float = 0.0
     timezone: str = "Asia/Seoul"
     weather_site: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str, info: ValidationInfo) -> str:
+        """An IANA name; Asia/Seoul for a site inside Korea's bounding box (:data:`KOREA_BOX`)."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            if not value or value != value.strip() or value.startswith(("/", ".")) or ".." in value:
+                raise ValueError
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError("unknown timezone, expected an IANA name such as 'Asia/Seoul'") from None
+        latitude, longitude = info.data.get("latitude"), info.data.get("longitude")
+        (south, north), (west, east) = KOREA_BOX
+        if (latitude is not None and longitude is not None and south <= latitude <= north
+                and west <= longitude <= east and value != KOREA_TIMEZONE):
+            raise ValueError(f"a site in Korea ({latitude}, {longitude}) keeps its timestamps in "
+                             f"{KOREA_TIMEZONE!r} (KEPCO tariffs and the Korean calendar are local time)")
+        return value
 
 
 class PricingRuleName(StrEnum):

@@ -14,7 +14,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from microgrid.strict import StrictModel
 
 #: Bases of the tenants' share of the sunlight fund.
 TENANT_BASES = ("energy_bought", "roof_area")
@@ -38,8 +40,8 @@ _EMISSION = settlement_data("emission_factor")
 Share = Annotated[float, Field(ge=0, le=1)]
 
 
-class _Table(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+class _Table(StrictModel):
+    pass
 
 
 class IncomeRule(_Table):

@@ -190,8 +190,22 @@ def test_reading_a_missing_result_is_an_input_error(tmp_path):
 
 
 def test_every_command_goes_through_the_one_error_to_exit_mapping():
-    from microgrid.errors import DispatchInfeasibleError, EngineInputError
+    from microgrid.errors import AttentionNeededError, DispatchInfeasibleError, EngineInputError, ServiceUnavailableError
     from ui.cli import EXIT_CODES
 
-    assert EXIT_CODES == {EngineInputError: 2, DispatchInfeasibleError: 3}
+    assert EXIT_CODES == {EngineInputError: 2, DispatchInfeasibleError: 3, ServiceUnavailableError: 5,
+                          AttentionNeededError: 6}
     assert app.registered_commands and all(getattr(c.callback, "exit_codes", False) for c in app.registered_commands)
+
+
+def test_monitor_exits_6_on_a_critical_alarm_after_printing_and_logging_it(tmp_path):
+    """A battery measured at 1 % SOC (below its band) is a critical alarm: the table is printed, the
+    alarm logged, and the exit code (6) tells a scheduler that a person must look."""
+    measurements = tmp_path / "m.csv"
+    measurements.write_text("timestamp,element,quantity,value,unit\n"
+                            "2026-07-01T14:00:00+09:00,BESS-shared,soc,1.0,%\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["monitor", "--date", "2026-07-01", "--measurements", str(measurements),
+                                      "--results", str(tmp_path / "r")])
+    assert result.exit_code == 6, result.output
+    _assert_one_line_error(result.stderr, "critical alarm", "BESS-shared")
+    assert "critical" in result.stdout

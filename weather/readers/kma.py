@@ -230,7 +230,15 @@ def read_kma_asos(filename, *, station_id=None, latitude=None, longitude=None, a
     if station_id is None:
         station_id = int(station_number) if station_number.isdigit() else None
     if latitude is None or longitude is None or altitude is None or wind_height_m is None:
-        station = load_station(station_id)
+        try:
+            station = load_station(station_id)
+        except (KeyError, TypeError, ValueError):
+            from weather.sites import list_stations
+
+            known = [f"{known.station_id} {known.name_en}" for known in list_stations()]
+            raise file_error(filename, 2, header[positions[STATION_COLUMN]], station_number,
+                             "is not in the shipped KMA station table",
+                             f"one of {known}, or the station's latitude, longitude and altitude") from None
         latitude = station.latitude if latitude is None else latitude
         longitude = station.longitude if longitude is None else longitude
         altitude = station.altitude if altitude is None else altitude

@@ -162,8 +162,10 @@ def test_two_stations_need_a_station_id(tmp_path, kma_lines):
 def test_unknown_station_needs_coordinates(tmp_path, kma_lines):
     lines = [kma_lines[0]] + [line.replace("155,", "999,", 1) for line in kma_lines[1:]]
     path = write_edited(tmp_path, lines, "unknown.csv")
-    with pytest.raises(KeyError, match="999"):
+    with pytest.raises(WeatherFileError, match=r"unknown.csv, line 2, column '지점': value '999' is not in the "
+                                                r"shipped KMA station table; expected one of \['108 Seoul'") as error:
         read_kma_asos(path)
+    assert "\n" not in str(error.value)
     data, metadata = read_kma_asos(path, latitude=35.17, longitude=128.57, altitude=37.0,
                                    wind_height_m=10.0)
     assert metadata["station_id"] == 999 and len(data) == 72
