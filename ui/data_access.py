@@ -13,7 +13,7 @@ mode; settlements are written in one transaction). The hourly trade detail
 comes from the day's dispatch file and is shown only when its totals agree
 with the settled ledger entries of that day.
 
-Caching: loaders are ``st.cache_resource`` functions keyed on the dispatch
+Caching: loaders are process-wide, lock-protected functions (:func:`memo`, :data:`IO_LOCK`) keyed on the dispatch
 file's (path, mtime, size) and on the ledger's version (entry count, largest
 entry id, newest settlement time), so a new dispatch or settlement shows at
 the next rerun; cached objects are shared read-only between sessions and the
@@ -23,12 +23,14 @@ per-principal filtering happens after the cache.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 import xarray as xr
 from market.income.sunlight import worker_heads
 from market.ledger.vocabulary import PARTICIPANT_PREFIX as PARTICIPANT_ACCOUNTS
@@ -42,41 +44,89 @@ class AccessDenied(PermissionError):
     """The principal may not see or do this."""
 
 
-# --- cached loaders (shared between sessions; never filtered by principal here) ---------------------
+# --- process-wide loaders (shared between sessions; never filtered by principal here) -----------------
+#
+# HDF5 (behind netCDF4) is not thread-safe and Streamlit runs each session's script in its own thread:
+# every read of a result file in this process goes through IO_LOCK and loads the data into memory, so
+# no HDF5 call ever runs in two threads at once (the same lock is held while the manager's run writes a
+# file). The ledger is opened once per process (its Alembic upgrade runs once, under the lock). These
+# caches are module-level dictionaries, not ``st.cache_resource``: a client's "clear cache" message
+# (also dropped by the gate, ui/server.py) cannot empty them under running pages.
+
+IO_LOCK = threading.RLock()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+def memo(max_entries: int):
+    """Keep the results of the last ``max_entries`` distinct calls, computed under :data:`IO_LOCK`."""
+
+    def wrap(function):
+        store: OrderedDict = OrderedDict()
+
+        @functools.wraps(function)
+        def cached(*args):
+            with IO_LOCK:
+                if args in store:
+                    store.move_to_end(args)
+                    return store[args]
+                value = function(*args)
+                store[args] = value
+                while len(store) > max_entries:
+                    store.popitem(last=False)
+                return value
+
+        cached.cache_clear = store.clear
+        return cached
+
+    return wrap
+
+
+@memo(4)
 def _park_and_rules(park_file: str | None, mtime_ns: int):
     return Workspace(park_file=park_file).read_park(rules=True)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@memo(4)
 def _ledger(db: str):
     from market.ledger import open_ledger
 
     return open_ledger(db)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@memo(16)
 def _dispatch(path: str, mtime_ns: int, size: int) -> xr.Dataset:
     from market.dispatch.io import read_dispatch
 
     return read_dispatch(path)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@memo(8)
 def _snapshot(db: str, version: tuple) -> "LedgerSnapshot":
     return LedgerSnapshot.read(_ledger(db))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@memo(8)
 def _batch(path: str, mtime_ns: int) -> xr.Dataset:
-    return open_batch_result(Path(path))
+    return open_batch_result(Path(path)).load()
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@memo(8)
 def _batch_tables(path: str, mtime_ns: int, fund_share: float) -> "BatchTables":
     return batch_tables(_batch(path, mtime_ns), fund_share)
+
+
+@memo(64)
+def _has_scenarios(path: str, mtime_ns: int) -> bool:
+    try:
+        with xr.open_dataset(path, engine="netcdf4") as opened:
+            return "scenario" in opened.dims
+    except (OSError, ValueError):
+        return False
+
+
+def clear_caches() -> None:
+    """Forget every loaded file and ledger snapshot of this process (tests)."""
+    for function in (_park_and_rules, _dispatch, _snapshot, _batch, _batch_tables, _has_scenarios):
+        function.cache_clear()
 
 
 def open_batch_result(path: Path) -> xr.Dataset:
@@ -297,7 +347,8 @@ class DataAccess:
 
         if not self.principal.may_run:
             raise AccessDenied(f"{self.principal.username} may not run the dispatch")
-        return run_and_settle_day(self.config.park_file, self.config.db, self.config.results, day, progress)
+        with IO_LOCK:  # writes a NetCDF file and opens the ledger: never alongside another HDF5 call
+            return run_and_settle_day(self.config.park_file, self.config.db, self.config.results, day, progress)
 
     # -- a participant's trades and bills -------------------------------------------------------------
     def trades(self, day: dt.date, participant: str | None = None) -> TradesView:
@@ -431,12 +482,8 @@ class DataAccess:
                 parts = file.relative_to(folder).parts
                 if file in found or "checkpoints" in parts or ".zarr" in "".join(parts) or parts[0] == "report":
                     continue
-                try:
-                    with xr.open_dataset(file, engine="netcdf4") as opened:
-                        if "scenario" in opened.dims:
-                            found.append(file)
-                except (OSError, ValueError):
-                    continue
+                if _has_scenarios(str(file), file.stat().st_mtime_ns):
+                    found.append(file)
         return found
 
     def _batch_key(self, path: Path) -> tuple[str, int]:

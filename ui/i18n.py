@@ -21,6 +21,15 @@ LABELS: dict[str, dict[str, str]] = {
     "password": {"ko": "비밀번호", "en": "Password"},
     "login_failed": {"ko": "아이디 또는 비밀번호가 맞지 않습니다.", "en": "Wrong user name or password."},
     "login_hint": {"ko": "데모 계정은 ui/README.md를 보세요.", "en": "Demo accounts: see ui/README.md."},
+    "login_required": {"ko": "로그인이 필요합니다 (세션이 끝났거나 로그아웃했습니다).",
+                       "en": "Please log in (your session ended or you logged out)."},
+    "login_locked": {"ko": "로그인 실패가 너무 많습니다. {minutes}분 뒤에 다시 시도하세요.",
+                     "en": "Too many failed log-ins. Try again in {minutes} min."},
+    "no_accounts": {"ko": "계정이 없습니다. 서버에서 `microgrid users add 아이디 --role manager` 로 만드세요 "
+                          "(데모는 `microgrid ui --demo`).",
+                    "en": "There are no accounts yet. Create one on the server with "
+                          "`microgrid users add NAME --role manager` (or try `microgrid ui --demo`)."},
+    "logged_out": {"ko": "로그아웃했습니다.", "en": "You are logged out."},
     "signed_in_as": {"ko": "로그인", "en": "Signed in as"},
     "role_manager": {"ko": "에너지 관리자", "en": "energy manager"},
     "role_analyst": {"ko": "분석가", "en": "analyst"},

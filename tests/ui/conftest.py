@@ -27,6 +27,18 @@ def demo_results(tmp_path_factory):
     return settings
 
 
+@pytest.fixture(autouse=True)
+def _apptest_cookies(monkeypatch):
+    """AppTest sends no cookies: the app's cookie reader returns :data:`tests.ui.helpers.COOKIES` instead."""
+    from tests.ui import helpers
+
+    from ui.session import _STORES
+
+    monkeypatch.setattr("ui.common.request_cookies", lambda: dict(helpers.COOKIES))
+    helpers.COOKIES.clear()
+    _STORES.clear()  # every test starts with no log-in sessions
+
+
 @pytest.fixture()
 def ui_env(demo_results, monkeypatch):
     """Points AppTest (same process) at the demo results."""

@@ -13,6 +13,14 @@ from ui.auth import Principal
 from ui.data_access import DataAccess
 
 
+def AppTest_from_app():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.ui.conftest import APP
+
+    return AppTest.from_file(str(APP), default_timeout=120)
+
+
 def _access(settings, username, role, participant=None):
     return DataAccess(Principal(username, role, participant), settings)
 
@@ -20,12 +28,26 @@ def _access(settings, username, role, participant=None):
 def test_login_is_required_and_wrong_password_is_refused(ui_env):
     app = app_as(None)
     assert not app.exception
-    assert app.text_input(key="login_password") is not None
+    assert app.warning and "로그인" in app.warning[0].value
     assert not app.metric and not app.dataframe
     refused = app_as("T01", secret="wrong")
-    assert refused.error and "principal" not in refused.session_state
+    assert refused.warning and not refused.metric and not refused.dataframe
     unknown = app_as("T99", secret="T99-demo")
-    assert unknown.error and "principal" not in unknown.session_state
+    assert unknown.warning and not unknown.metric
+
+
+def test_a_session_value_in_state_is_no_log_in(ui_env):
+    """Only the signed cookie logs in: a principal or token put into session state opens nothing."""
+    from tests.ui.helpers import login_token
+    from ui.auth import Principal
+
+    token = login_token("manager")
+    app = AppTest_from_app()
+    app.session_state["principal"] = Principal("manager", "manager")
+    app.session_state["_login"] = token[:24]
+    app.session_state["park_session"] = token
+    app.run()
+    assert app.warning and not app.metric and titles(app) != ["오늘의 산단"]
 
 
 def test_tenant_my_trades_shows_its_trades_bill_and_statement(ui_env):
