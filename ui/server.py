@@ -105,8 +105,9 @@ class Gate:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
         path = scope.get("path", "/")
-        if path.rstrip("/") in BLOCKED:
-            return await self._refuse(scope, send, BLOCKED[path.rstrip("/")])
+        for blocked, status in BLOCKED.items():
+            if path == blocked or path.startswith(blocked + "/"):
+                return await self._refuse(scope, send, status)
         if path.startswith(PUBLIC_PREFIXES) or path in PUBLIC_FILES:
             return await self.app(scope, receive, send)
         headers = scope.get("headers", [])
