@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -121,6 +123,28 @@ def _has_scenarios(path: str, mtime_ns: int) -> bool:
             return "scenario" in opened.dims
     except (OSError, ValueError):
         return False
+
+
+class _AckReader:
+    """Alarm acknowledgements, in the UI's own account database (one store per process)."""
+
+    def __init__(self):
+        self._stores = {}
+        self._lock = threading.Lock()
+
+    def store(self, url: str):
+        from ui.auth import UserStore
+
+        with self._lock:
+            if url not in self._stores:
+                self._stores[url] = UserStore(url)
+            return self._stores[url]
+
+    def __call__(self, url: str) -> dict:
+        return self.store(url).acknowledgements()
+
+
+_acks = _AckReader()
 
 
 def clear_caches() -> None:
@@ -349,6 +373,113 @@ class DataAccess:
             raise AccessDenied(f"{self.principal.username} may not run the dispatch")
         with IO_LOCK:  # writes a NetCDF file and opens the ledger: never alongside another HDF5 call
             return run_and_settle_day(self.config.park_file, self.config.db, self.config.results, day, progress)
+
+    # -- the manager's day ----------------------------------------------------------------------------
+    def today(self) -> dt.date:
+        """Today in the park's timezone (not the server's, not UTC)."""
+        return dt.datetime.now(ZoneInfo(self.park.park.timezone)).date()
+
+    def local_time(self, moment) -> pd.Timestamp | None:
+        """A ledger time (naive UTC) in the park's timezone."""
+        if moment is None or pd.isna(moment):
+            return None
+        stamp = pd.Timestamp(moment)
+        stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+        return stamp.tz_convert(self.park.park.timezone)
+
+    def day_state(self, day: dt.date) -> dict:
+        """Where ``day`` stands: forecast (nothing run), dispatched, settled, re-dispatched (corrected), metered, closed.
+
+        Values: the time of each step in the park's timezone, True when only known to be done, None when not.
+        """
+        self._require_park()
+        frame = self._snapshot().settlement_frame
+        def created(key):
+            rows = frame[frame["key"] == key]
+            return self.local_time(rows["created_at"].iloc[0]) if not rows.empty else None
+        path = self._dispatch_path(day)
+        dispatched = (pd.Timestamp(path.stat().st_mtime, unit="s", tz="UTC").tz_convert(self.park.park.timezone)
+                      if path.is_file() else None)
+        day_rows = frame[frame["key"] == SettlementKind.DAY.key(day.isoformat())]
+        metered = bool(not day_rows.empty and "imbalance" in str(day_rows["meta"].iloc[0]).lower()) or None
+        closing = frame[frame["kind"].astype(str).str.contains("clos") & (frame["period_start"] <= day)
+                        & (frame["period_end"] >= day)]
+        return {"dispatched": dispatched, "settled": created(SettlementKind.DAY.key(day.isoformat())),
+                "redispatched": created(SettlementKind.CORRECTION.key(day.isoformat()))
+                or (True if self.config.workspace.redispatch_path(day).is_file() else None),
+                "metered": metered,
+                "closed": self.local_time(closing["created_at"].max()) if not closing.empty else None}
+
+    def hourly_plan(self, day: dt.date) -> pd.DataFrame:
+        """The park's plan of ``day`` hour by hour (times in the park's timezone, kWh per hour, KRW/kWh)."""
+        dataset = self.park_day(day).dataset
+        times = pd.DatetimeIndex(dataset.indexes["time"]).tz_convert(self.park.park.timezone)
+        def park_sum(name):
+            variable = dataset[name]
+            return variable.sum([d for d in variable.dims if d != "time"]).values if name in dataset else np.nan
+        frame = pd.DataFrame({
+            "time": times, "load_kwh": park_sum("load"), "generation_kwh": park_sum("generation"),
+            "traded_kwh": park_sum("trade"), "grid_import_kwh": park_sum("grid_import"),
+            "grid_export_kwh": park_sum("grid_export"), "storage_charge_kwh": park_sum("storage_charge"),
+            "storage_discharge_kwh": park_sum("storage_discharge"), "soc_kwh": park_sum("soc"),
+            "transformer_flow_kwh": park_sum("transformer_flow"),
+            "clearing_price_krw_per_kwh": dataset["clearing_price"].mean("feeder").values,
+            "energy_cost_krw": park_sum("energy_cost"),
+        })
+        return frame
+
+    def plan_file(self, day: dt.date, form: str) -> bytes:
+        """The hourly plan as ``csv`` or ``parquet`` bytes (made when the manager or analyst asks)."""
+        import io
+
+        frame = self.hourly_plan(day)
+        if form == "csv":
+            return frame.assign(time=frame["time"].astype(str)).to_csv(index=False).encode("utf-8-sig")
+        if form == "parquet":
+            buffer = io.BytesIO()
+            frame.to_parquet(buffer, index=False)
+            return buffer.getvalue()
+        raise ValueError(f"form = {form!r}: expected csv or parquet")
+
+    def alarms(self, day: dt.date) -> pd.DataFrame:
+        """The alarms ``microgrid monitor`` logged for ``day``: critical first, then warning, info; each with
+        its key and who acknowledged it when."""
+        from ui.auth import UserStore
+
+        self._require_park()
+        with IO_LOCK:
+            frame = _ledger(self.config.db).alarms(day, day)
+        if frame.empty:
+            return frame.assign(key=[], acknowledged_by=[], acknowledged_at=[])
+        frame = frame.copy()
+        frame["key"] = [hashlib.sha256("|".join(map(str, (row.day, row.time, row.kind, row.element, row.message,
+                                                          row.source))).encode()).hexdigest()[:32]
+                        for row in frame.itertuples()]
+        acks = _acks(self.config.users)
+        frame["acknowledged_by"] = [acks.get(key, (None, None))[0] for key in frame["key"]]
+        frame["acknowledged_at"] = [self.local_time(acks.get(key, (None, None))[1]) for key in frame["key"]]
+        frame["time"] = [self.local_time(value) if pd.Timestamp(value).tzinfo else
+                         pd.Timestamp(value).tz_localize(self.park.park.timezone) for value in frame["time"]]
+        rank = {"critical": 0, "warning": 1, "info": 2}
+        frame["_rank"] = frame["severity"].map(rank).fillna(3)
+        return frame.sort_values(["_rank", "time"]).drop(columns="_rank").reset_index(drop=True)
+
+    def acknowledge(self, alarm_key: str) -> None:
+        """Acknowledge an alarm (manager only; the alarm log itself is never edited)."""
+        if not self.principal.may_run:
+            raise AccessDenied(f"{self.principal.username} may not acknowledge alarms")
+        _acks.store(self.config.users).acknowledge(alarm_key, self.principal.username)
+
+    def corrections(self, day: dt.date) -> pd.DataFrame:
+        """The re-dispatch correction of ``day`` per participant: KRW and kWh (empty: no re-dispatch settled)."""
+        self._require_park()
+        entries = self._snapshot().entries(key=SettlementKind.CORRECTION.key(day.isoformat()),
+                                           account_prefix=PARTICIPANT_ACCOUNTS)
+        if entries.empty:
+            return pd.DataFrame(columns=["participant", "detail", "quantity_kwh", "amount_krw"])
+        entries = entries.assign(participant=entries["account"].str.split(":").str[1])
+        return (entries.groupby(["participant", "detail"])[["quantity_kwh", "amount_krw"]].sum()
+                .reset_index().sort_values(["participant", "detail"]).reset_index(drop=True))
 
     # -- a participant's trades and bills -------------------------------------------------------------
     def trades(self, day: dt.date, participant: str | None = None) -> TradesView:
