@@ -52,7 +52,7 @@ def _login(page, base: str, username: str, password: str) -> None:
     page.get_by_label("아이디").fill(username)
     page.get_by_label("비밀번호").fill(password)
     page.get_by_role("button", name="로그인").click()
-    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=30_000)
+    page.wait_for_selector("[data-testid='stSidebarNav']", state="attached", timeout=30_000)
 
 
 def _wait_for_title(page, text: str) -> None:
@@ -104,7 +104,11 @@ def test_manager_sees_the_park(server, browser, shots):
     page = browser.new_page(viewport={"width": 1400, "height": 2200})
     _login(page, server, "manager", "manager-demo")
     _wait_for_title(page, "오늘의 산단")
+    page.get_by_text("운영일 상태").first.wait_for(timeout=30_000)  # today first: not dispatched yet
+    page.get_by_text("이 날의 급전계획이 아직 없습니다").first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="최근 급전일 보기").click()
     page.get_by_text("자급률").first.wait_for(timeout=30_000)
+    page.get_by_text("시간별 급전계획").first.wait_for(timeout=30_000)
     page.locator("[data-testid='stVegaLiteChart']").nth(4).wait_for(timeout=30_000)
     page.wait_for_timeout(1500)  # let the charts draw
     # the whole park: every chart of the manager's page (generation, SOC, feeders, transformer, prices)
@@ -145,8 +149,24 @@ def test_quick_clicks_across_pages_never_kill_the_server(server, browser, shots)
     page = pages[0]
     page.locator("[data-testid='stSidebarNav']").get_by_text("오늘의 산단", exact=True).click()
     _wait_for_title(page, "오늘의 산단")
-    page.get_by_text("자급률").first.wait_for(timeout=30_000)
+    page.get_by_text("운영일 상태").first.wait_for(timeout=30_000)
     assert not page.locator("[data-testid='stException']").count()
     page.screenshot(path=str(shots / "after-quick-clicks.png"))
     for page in pages:
         page.close()
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_manager_day_at_both_widths(server, browser, shots, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    _login(page, server, "manager", "manager-demo")
+    _wait_for_title(page, "오늘의 산단")
+    page.get_by_role("button", name="최근 급전일 보기").click()
+    page.get_by_text("시간별 급전계획").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    body = _body(page)
+    assert "운영일 상태" in body and "경보" in body and "계획 CSV 내려받기" in body and "정산" in body
+    page.screenshot(path=str(shots / f"manager-day-{width}.png"), full_page=True)
+    page.reload()  # the cookie keeps the manager logged in
+    _wait_for_title(page, "오늘의 산단")
+    page.close()

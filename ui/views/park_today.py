@@ -41,7 +41,7 @@ steps = [("state_forecast", True), ("state_dispatched", state["dispatched"]), ("
          ("state_redispatched", state["redispatched"]), ("state_metered", state["metered"]),
          ("state_closed", state["closed"])]
 for cell, (label, value) in zip(cells, steps):
-    cell.markdown(f"{'✅' if value is not None else '⬜'} **{t(label, L)}**  \n{_when(value)}")
+    cell.markdown(f"{'●' if value is not None else '○'} **{t(label, L)}**  \n{_when(value)}")
 st.caption(f"{access.park.park.timezone}")
 
 alarms = page_guard(lambda: access.alarms(day))
@@ -52,7 +52,7 @@ else:
     open_critical = int(((alarms["severity"] == "critical") & alarms["acknowledged_by"].isna()).sum())
     if open_critical:
         st.error(t("critical_open", L).format(n=open_critical))
-    icons = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
+    icons = {"critical": "■■■", "warning": "■■", "info": "■"}
     table = pd.DataFrame({
         t("severity", L): [f"{icons.get(s, '')} {t('sev_' + s, L)}" for s in alarms["severity"]],
         t("col_time", L): [f"{value:%H:%M}" for value in alarms["time"]],
@@ -90,12 +90,13 @@ else:
     row[2].metric(f"{t('self_sufficiency', L)}", percent(summary.self_sufficiency))
     row[3].metric(f"{t('traded', L)}", kwh(summary.traded_kwh))
     row[4].metric(f"{t('grid_import', L)}", kwh(summary.grid_import_kwh))
-    row = st.columns(5)
+    row = st.columns(5)  # money needs room (1억 2,345만 원): three to a row
     row[0].metric(f"{t('grid_export', L)}", kwh(summary.grid_export_kwh))
-    money_metric(row[1], f"{t('park_cost', L)}", summary.cost_krw)
-    money_metric(row[2], f"{t('grid_only_cost', L)}", summary.grid_only_cost_krw)
-    money_metric(row[3], f"{t('saving', L)}", summary.saving_krw)
-    row[4].metric(f"{t('saving', L)} [%]", percent(summary.saving_share))
+    row[1].metric(f"{t('saving', L)} [%]", percent(summary.saving_share))
+    row = st.columns(3)
+    money_metric(row[0], f"{t('park_cost', L)}", summary.cost_krw)
+    money_metric(row[1], f"{t('grid_only_cost', L)}", summary.grid_only_cost_krw)
+    money_metric(row[2], f"{t('saving', L)}", summary.saving_krw)
 
     kinds = {asset.name: asset.kind for asset in access.park.assets}
     left, right = st.columns(2)
