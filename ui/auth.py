@@ -25,7 +25,9 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Column, MetaData, String, Table, create_engine, delete, func, insert, select
+import os
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine, delete, func, insert, select
 
 ROLES = ("manager", "analyst", "tenant")
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
@@ -37,6 +39,13 @@ users_table = Table(
     Column("role", String(16), nullable=False),
     Column("participant", String(80), nullable=True),
     Column("password_hash", String(200), nullable=False),
+)
+# Alarm acknowledgements of the Park today page (the ledger's alarm log is append-only and not the UI's).
+acks_table = Table(
+    "ui_alarm_acks", metadata,
+    Column("alarm_key", String(64), primary_key=True),
+    Column("username", String(80), nullable=False),
+    Column("acknowledged_at", DateTime, nullable=False),
 )
 
 
@@ -89,11 +98,19 @@ class UserStore:
 
     def __init__(self, url: str | Path):
         text = str(url)
+        path = None
         if "://" not in text:
-            Path(text).parent.mkdir(parents=True, exist_ok=True)
-            text = f"sqlite:///{Path(text).resolve()}"
+            path = Path(text).resolve()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():  # created owner-only (0600), never world-readable
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            text = f"sqlite:///{path}"
+        elif text.startswith("sqlite:///") and text != "sqlite:///:memory:":
+            path = Path(text.removeprefix("sqlite:///"))
         self.engine = create_engine(text)
         metadata.create_all(self.engine)
+        if path is not None and path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(0o600)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -112,6 +129,58 @@ class UserStore:
             connection.execute(delete(users_table).where(users_table.c.username == username))
             connection.execute(insert(users_table).values(username=username, role=role, participant=participant,
                                                           password_hash=hash_password(password)))
+
+    def remove_user(self, username: str) -> bool:
+        """Delete an account; False when there was none."""
+        with self.engine.begin() as connection:
+            return connection.execute(delete(users_table).where(users_table.c.username == username)).rowcount > 0
+
+    def users(self) -> list[Principal]:
+        """Every account (never the hashes), by user name."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(users_table).order_by(users_table.c.username)).all()
+        return [Principal(row.username, row.role, row.participant) for row in rows]
+
+    def password_hash(self, username: str) -> str | None:
+        """The stored hash of ``username`` (None: no such account); sessions check it is unchanged."""
+        with self.engine.connect() as connection:
+            return connection.execute(select(users_table.c.password_hash)
+                                      .where(users_table.c.username == username)).scalar_one_or_none()
+
+    def still_valid(self, principal: Principal, password_hash: str) -> bool:
+        """The account exists with the same role, participant and password as when the session began."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(users_table).where(users_table.c.username == principal.username)).first()
+        return (row is not None and row.password_hash == password_hash and row.role == principal.role
+                and row.participant == principal.participant)
+
+    def acknowledgements(self) -> dict[str, tuple[str, object]]:
+        """alarm key -> (user name, when) of every acknowledged alarm."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(acks_table)).all()
+        return {row.alarm_key: (row.username, row.acknowledged_at) for row in rows}
+
+    def acknowledge(self, alarm_key: str, username: str) -> None:
+        """Record that ``username`` acknowledged an alarm (the first acknowledgement stays)."""
+        import datetime as dt
+
+        with self.engine.begin() as connection:
+            exists = connection.execute(select(acks_table.c.alarm_key).where(acks_table.c.alarm_key == alarm_key)).first()
+            if exists is None:
+                connection.execute(insert(acks_table).values(
+                    alarm_key=alarm_key, username=username,
+                    acknowledged_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)))
+
+    def login(self, username: str, password: str) -> tuple[Principal, str] | None:
+        """(principal, stored hash) for a correct user name and password, else None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(users_table).where(users_table.c.username == username)).first()
+        if row is None:
+            verify_password(password, _DUMMY_HASH)  # same work for unknown users
+            return None
+        if not verify_password(password, row.password_hash):
+            return None
+        return Principal(row.username, row.role, row.participant), row.password_hash
 
     def authenticate(self, username: str, password: str) -> Principal | None:
         """The principal for a correct user name and password, else None."""
@@ -132,7 +201,11 @@ def demo_accounts(tenants: list[str]) -> list[tuple[str, str, str, str | None]]:
 
 
 def seed_demo_users(store: UserStore, tenants: list[str]) -> int:
-    """Create the demo accounts when the store is empty; returns how many were created."""
+    """Create the demo accounts when the store is empty; returns how many were created.
+
+    Only ``microgrid ui --demo`` (and the tests) call this: a real deployment never gets the
+    published demo passwords.
+    """
     if store.count():
         return 0
     accounts = demo_accounts(tenants)

@@ -532,29 +532,143 @@ def ui_command(
     db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
     results: Path = typer.Option(Path("results"), "--results", help="Folder with dispatch-<date>.nc (and batch*/)."),
     port: int = typer.Option(8501, "--port", help="Port of the web app."),
-    address: str = typer.Option("localhost", "--address", help="Address to listen on (0.0.0.0 for every interface)."),
+    address: str = typer.Option("127.0.0.1", "--address",
+                                help="Address to listen on (default: this machine only; see ui/README.md)."),
     users: Optional[str] = typer.Option(None, "--users", help="Accounts URL or SQLite path (default: RESULTS/ui_users.sqlite)."),
+    demo: bool = typer.Option(False, "--demo", help="Create the published demo accounts (this machine only)."),
 ) -> None:
-    """Start the web app (Streamlit): settles the dispatch results found, or a demo day when there are none."""
+    """Start the web app: settles the dispatch results found (or demo days), then serves ui/app.py behind the log-in."""
+    import os
     import subprocess
 
-    import ui as ui_package
+    from ui.auth import UserStore, seed_demo_users
     from ui.bootstrap import prepare_demo_data
-    from ui.config import make_config
+    from ui.config import ENV, make_config
 
+    if demo and address not in ("127.0.0.1", "localhost", "::1"):
+        raise EngineInputError(f"--demo with --address {address!r}: the demo accounts' passwords are published; "
+                               "serve them on 127.0.0.1 only")
     settings = make_config(str(park_file) if park_file else None, db, str(results), users)
     with console.status("Preparing the data the app shows ..."):
         prepare_demo_data(settings.park_file, settings.db, settings.results,
                           progress=lambda message: console.print(message, highlight=False))
-    script = Path(ui_package.__file__).parent / "app.py"
-    argv = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-               "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--client.toolbarMode", "viewer",
-               "--", "--db", settings.db, "--results", settings.results, "--users", settings.users]
+    for private in ([Path(settings.db)] if "://" not in settings.db else []):
+        if private.is_file():  # the ledger holds every tenant's money: owner-only, like the accounts and the key
+            private.chmod(0o600)
+    store = UserStore(settings.users)
+    try:
+        if demo:
+            park = Workspace(park_file=settings.park_file).read_park()
+            created = seed_demo_users(store, [p.name for p in park.participants if p.kind == "tenant"])
+            if created:
+                console.print(f"Demo mode: {created} demo accounts created (ui/README.md).")
+        elif store.count() == 0:
+            console.print("No accounts yet: create one with `microgrid users add NAME --role manager` "
+                          "(or try `microgrid ui --demo`).")
+    finally:
+        store.close()
+    # The settings (a ledger URL may hold a password) go through the environment, never the command line.
+    environment = {**os.environ, ENV["db"]: settings.db, ENV["results"]: settings.results, ENV["users"]: settings.users}
     if settings.park_file:
-        argv += ["--park", settings.park_file]
-    console.print(f"Park app on http://{address}:{port} (demo accounts: ui/README.md); Ctrl+C stops it.")
-    raise typer.Exit(subprocess.call(argv))
+        environment[ENV["park"]] = settings.park_file
+    else:
+        environment.pop(ENV["park"], None)
+    argv = [sys.executable, "-m", "ui.server", "--port", str(port), "--address", address]
+    console.print(f"Park app on http://{address}:{port}; Ctrl+C stops it.")
+    raise typer.Exit(subprocess.call(argv, env=environment))
+
+
+users_app = typer.Typer(no_args_is_help=True, help="The web app's accounts (RESULTS/ui_users.sqlite or --users URL).")
+app.add_typer(users_app, name="users")
+
+
+def _user_store(results: Path, users: Optional[str]):
+    from ui.auth import UserStore
+    from ui.config import make_config
+
+    return UserStore(make_config(results=str(results), users=users).users)
+
+
+def _new_password(password_stdin: bool) -> str:
+    """A password from stdin (one line) or an interactive prompt: never a command-line argument."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        raise EngineInputError("the password is shorter than 8 characters")
+    return password
+
+
+_RESULTS_OPTION = typer.Option(Path("results"), "--results", help="Folder of the app (its ui_users.sqlite).")
+_USERS_OPTION = typer.Option(None, "--users", help="Accounts URL or SQLite path (default: RESULTS/ui_users.sqlite).")
+_STDIN_OPTION = typer.Option(False, "--password-stdin", help="Read the password from stdin (scripts).")
+
+
+@users_app.command("add")
+def users_add(
+    username: str = typer.Argument(..., help="User name."),
+    role: str = typer.Option(..., "--role", help="manager, analyst or tenant."),
+    participant: Optional[str] = typer.Option(None, "--participant", help="A tenant's participant (e.g. T01)."),
+    results: Path = _RESULTS_OPTION, users: Optional[str] = _USERS_OPTION, password_stdin: bool = _STDIN_OPTION,
+) -> None:
+    """Create an account (the password is prompted for, or read from stdin)."""
+    with exit_codes():
+        store = _user_store(results, users)
+        try:
+            if store.password_hash(username) is not None:
+                raise EngineInputError(f"user {username!r} exists (use `microgrid users passwd`)")
+            try:
+                store.set_user(username, _new_password(password_stdin), role, participant)
+            except ValueError as error:
+                raise EngineInputError(str(error)) from None
+        finally:
+            store.close()
+        console.print(f"Added {username} ({role}{', ' + participant if participant else ''}).")
+
+
+@users_app.command("passwd")
+def users_passwd(username: str = typer.Argument(...), results: Path = _RESULTS_OPTION,
+                 users: Optional[str] = _USERS_OPTION, password_stdin: bool = _STDIN_OPTION) -> None:
+    """Change a password (the user's open sessions end at their next click)."""
+    with exit_codes():
+        store = _user_store(results, users)
+        try:
+            found = next((user for user in store.users() if user.username == username), None)
+            if found is None:
+                raise EngineInputError(f"no user {username!r}")
+            store.set_user(username, _new_password(password_stdin), found.role, found.participant)
+        finally:
+            store.close()
+        console.print(f"Password of {username} changed.")
+
+
+@users_app.command("remove")
+def users_remove(username: str = typer.Argument(...), results: Path = _RESULTS_OPTION,
+                 users: Optional[str] = _USERS_OPTION) -> None:
+    """Remove an account (its open sessions end at their next click)."""
+    with exit_codes():
+        store = _user_store(results, users)
+        try:
+            if not store.remove_user(username):
+                raise EngineInputError(f"no user {username!r}")
+        finally:
+            store.close()
+        console.print(f"Removed {username}.")
+
+
+@users_app.command("list")
+def users_list(results: Path = _RESULTS_OPTION, users: Optional[str] = _USERS_OPTION) -> None:
+    """The accounts: user name, role, participant (never the password hashes)."""
+    with exit_codes():
+        store = _user_store(results, users)
+        try:
+            table = Table("user", "role", "participant")
+            for user in store.users():
+                table.add_row(user.username, user.role, user.participant or "")
+        finally:
+            store.close()
+        console.print(table)
 
 
 # --- Safety: AC validation, monitoring and alarms, intraday re-dispatch (issue #7) ---------------

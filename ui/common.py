@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.auth import Principal, UserStore, seed_demo_users
+import functools
+
+from ui.auth import Principal, UserStore
 from ui.config import UiConfig, load_config
-from ui.data_access import AccessDenied, DataAccess, _park_and_rules
+from ui.data_access import AccessDenied, DataAccess
 from ui.i18n import LANGUAGES, krw, money, t
+from ui.session import COOKIE, sessions
 
 
 def lang() -> str:
@@ -20,18 +23,45 @@ def config() -> UiConfig:
     return load_config()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def user_store(url: str, park_file: str | None) -> UserStore:
-    """The account store; the documented demo accounts are created when it is empty."""
-    store = UserStore(url)
-    park, _ = _park_and_rules(park_file, 0)
-    seed_demo_users(store, [p.name for p in park.participants if p.kind == "tenant"])
-    return store
+@functools.lru_cache(maxsize=4)
+def user_store(url: str) -> UserStore:
+    """The account store of this process (accounts are made with ``microgrid users add``)."""
+    return UserStore(url)
+
+
+def request_cookies() -> dict:
+    """Cookies of the browser's websocket handshake (the HttpOnly session cookie among them)."""
+    return dict(st.context.cookies)
+
+
+def session_token() -> str | None:
+    return request_cookies().get(COOKIE)
 
 
 def principal() -> Principal | None:
-    value = st.session_state.get("principal")
-    return value if isinstance(value, Principal) else None
+    """The logged-in principal, resolved from the signed session cookie at every script run.
+
+    Never from session state: a replayed Streamlit session carries no log-in. The Streamlit
+    session is bound to the log-in session; when another log-in's cookie shows up in it, its
+    state is dropped.
+    """
+    settings = config()
+    token = session_token()
+    store = sessions(settings.results)
+    found = store.resolve(token, check=user_store(settings.users).still_valid)
+    if found is None:
+        return None
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is not None and not store.bind(token, context.session_id):
+        st.session_state.clear()
+        return None
+    if st.session_state.get("_login") != token[:24]:  # a new log-in in this Streamlit session: fresh state
+        keep = {key: st.session_state[key] for key in ("lang",) if key in st.session_state}
+        st.session_state.clear()
+        st.session_state.update(keep, _login=token[:24])
+    return found
 
 
 def page_access() -> DataAccess:
@@ -53,9 +83,9 @@ def sidebar(who: Principal | None) -> None:
         if who is not None:
             role = t(f"role_{who.role}", lang())
             st.caption(f"{t('signed_in_as', lang())}: **{who.username}** ({role})")
-            if st.button(t("logout", lang()), key="logout"):
-                st.session_state.pop("principal", None)
-                st.rerun()
+            # a plain link: /auth/logout ends the server-side session and deletes the HttpOnly cookie
+            st.markdown(f'<a href="/auth/logout" target="_self" id="logout-link">{t("logout", lang())}</a>',
+                        unsafe_allow_html=True)
 
 
 def money_metric(column, label: str, amount: float, help_text: str | None = None) -> None:

@@ -13,7 +13,7 @@ mode; settlements are written in one transaction). The hourly trade detail
 comes from the day's dispatch file and is shown only when its totals agree
 with the settled ledger entries of that day.
 
-Caching: loaders are ``st.cache_resource`` functions keyed on the dispatch
+Caching: loaders are process-wide, lock-protected functions (:func:`memo`, :data:`IO_LOCK`) keyed on the dispatch
 file's (path, mtime, size) and on the ledger's version (entry count, largest
 entry id, newest settlement time), so a new dispatch or settlement shows at
 the next rerun; cached objects are shared read-only between sessions and the
@@ -23,12 +23,16 @@ per-principal filtering happens after the cache.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 import xarray as xr
 from market.income.sunlight import worker_heads
 from market.ledger.vocabulary import PARTICIPANT_PREFIX as PARTICIPANT_ACCOUNTS
@@ -42,41 +46,111 @@ class AccessDenied(PermissionError):
     """The principal may not see or do this."""
 
 
-# --- cached loaders (shared between sessions; never filtered by principal here) ---------------------
+# --- process-wide loaders (shared between sessions; never filtered by principal here) -----------------
+#
+# HDF5 (behind netCDF4) is not thread-safe and Streamlit runs each session's script in its own thread:
+# every read of a result file in this process goes through IO_LOCK and loads the data into memory, so
+# no HDF5 call ever runs in two threads at once (the same lock is held while the manager's run writes a
+# file). The ledger is opened once per process (its Alembic upgrade runs once, under the lock). These
+# caches are module-level dictionaries, not ``st.cache_resource``: a client's "clear cache" message
+# (also dropped by the gate, ui/server.py) cannot empty them under running pages.
+
+IO_LOCK = threading.RLock()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+def memo(max_entries: int):
+    """Keep the results of the last ``max_entries`` distinct calls, computed under :data:`IO_LOCK`."""
+
+    def wrap(function):
+        store: OrderedDict = OrderedDict()
+
+        @functools.wraps(function)
+        def cached(*args):
+            with IO_LOCK:
+                if args in store:
+                    store.move_to_end(args)
+                    return store[args]
+                value = function(*args)
+                store[args] = value
+                while len(store) > max_entries:
+                    store.popitem(last=False)
+                return value
+
+        cached.cache_clear = store.clear
+        return cached
+
+    return wrap
+
+
+@memo(4)
 def _park_and_rules(park_file: str | None, mtime_ns: int):
     return Workspace(park_file=park_file).read_park(rules=True)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@memo(4)
 def _ledger(db: str):
     from market.ledger import open_ledger
 
     return open_ledger(db)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@memo(16)
 def _dispatch(path: str, mtime_ns: int, size: int) -> xr.Dataset:
     from market.dispatch.io import read_dispatch
 
     return read_dispatch(path)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@memo(8)
 def _snapshot(db: str, version: tuple) -> "LedgerSnapshot":
     return LedgerSnapshot.read(_ledger(db))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@memo(8)
 def _batch(path: str, mtime_ns: int) -> xr.Dataset:
-    return open_batch_result(Path(path))
+    return open_batch_result(Path(path)).load()
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@memo(8)
 def _batch_tables(path: str, mtime_ns: int, fund_share: float) -> "BatchTables":
     return batch_tables(_batch(path, mtime_ns), fund_share)
+
+
+@memo(64)
+def _has_scenarios(path: str, mtime_ns: int) -> bool:
+    try:
+        with xr.open_dataset(path, engine="netcdf4") as opened:
+            return "scenario" in opened.dims
+    except (OSError, ValueError):
+        return False
+
+
+class _AckReader:
+    """Alarm acknowledgements, in the UI's own account database (one store per process)."""
+
+    def __init__(self):
+        self._stores = {}
+        self._lock = threading.Lock()
+
+    def store(self, url: str):
+        from ui.auth import UserStore
+
+        with self._lock:
+            if url not in self._stores:
+                self._stores[url] = UserStore(url)
+            return self._stores[url]
+
+    def __call__(self, url: str) -> dict:
+        return self.store(url).acknowledgements()
+
+
+_acks = _AckReader()
+
+
+def clear_caches() -> None:
+    """Forget every loaded file and ledger snapshot of this process (tests)."""
+    for function in (_park_and_rules, _dispatch, _snapshot, _batch, _batch_tables, _has_scenarios):
+        function.cache_clear()
 
 
 def open_batch_result(path: Path) -> xr.Dataset:
@@ -297,7 +371,115 @@ class DataAccess:
 
         if not self.principal.may_run:
             raise AccessDenied(f"{self.principal.username} may not run the dispatch")
-        return run_and_settle_day(self.config.park_file, self.config.db, self.config.results, day, progress)
+        with IO_LOCK:  # writes a NetCDF file and opens the ledger: never alongside another HDF5 call
+            return run_and_settle_day(self.config.park_file, self.config.db, self.config.results, day, progress)
+
+    # -- the manager's day ----------------------------------------------------------------------------
+    def today(self) -> dt.date:
+        """Today in the park's timezone (not the server's, not UTC)."""
+        return dt.datetime.now(ZoneInfo(self.park.park.timezone)).date()
+
+    def local_time(self, moment) -> pd.Timestamp | None:
+        """A ledger time (naive UTC) in the park's timezone."""
+        if moment is None or pd.isna(moment):
+            return None
+        stamp = pd.Timestamp(moment)
+        stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+        return stamp.tz_convert(self.park.park.timezone)
+
+    def day_state(self, day: dt.date) -> dict:
+        """Where ``day`` stands: forecast (nothing run), dispatched, settled, re-dispatched (corrected), metered, closed.
+
+        Values: the time of each step in the park's timezone, True when only known to be done, None when not.
+        """
+        self._require_park()
+        frame = self._snapshot().settlement_frame
+        def created(key):
+            rows = frame[frame["key"] == key]
+            return self.local_time(rows["created_at"].iloc[0]) if not rows.empty else None
+        path = self._dispatch_path(day)
+        dispatched = (pd.Timestamp(path.stat().st_mtime, unit="s", tz="UTC").tz_convert(self.park.park.timezone)
+                      if path.is_file() else None)
+        day_rows = frame[frame["key"] == SettlementKind.DAY.key(day.isoformat())]
+        metered = bool(not day_rows.empty and "imbalance" in str(day_rows["meta"].iloc[0]).lower()) or None
+        closing = frame[frame["kind"].astype(str).str.contains("clos") & (frame["period_start"] <= day)
+                        & (frame["period_end"] >= day)]
+        return {"dispatched": dispatched, "settled": created(SettlementKind.DAY.key(day.isoformat())),
+                "redispatched": created(SettlementKind.CORRECTION.key(day.isoformat()))
+                or (True if self.config.workspace.redispatch_path(day).is_file() else None),
+                "metered": metered,
+                "closed": self.local_time(closing["created_at"].max()) if not closing.empty else None}
+
+    def hourly_plan(self, day: dt.date) -> pd.DataFrame:
+        """The park's plan of ``day`` hour by hour (times in the park's timezone, kWh per hour, KRW/kWh)."""
+        dataset = self.park_day(day).dataset
+        times = pd.DatetimeIndex(dataset.indexes["time"]).tz_convert(self.park.park.timezone)
+        def park_sum(name):
+            variable = dataset[name]
+            return variable.sum([d for d in variable.dims if d != "time"]).values if name in dataset else np.nan
+        frame = pd.DataFrame({
+            "time": times, "load_kwh": park_sum("load"), "generation_kwh": park_sum("generation"),
+            "traded_kwh": park_sum("trade"), "grid_import_kwh": park_sum("grid_import"),
+            "grid_export_kwh": park_sum("grid_export"), "storage_charge_kwh": park_sum("storage_charge"),
+            "storage_discharge_kwh": park_sum("storage_discharge"), "soc_kwh": park_sum("soc"),
+            "transformer_flow_kwh": park_sum("transformer_flow"),
+            "clearing_price_krw_per_kwh": dataset["clearing_price"].mean("feeder").values,
+            "energy_cost_krw": park_sum("energy_cost"),
+        })
+        return frame
+
+    def plan_file(self, day: dt.date, form: str) -> bytes:
+        """The hourly plan as ``csv`` or ``parquet`` bytes (made when the manager or analyst asks)."""
+        import io
+
+        frame = self.hourly_plan(day)
+        if form == "csv":
+            return frame.assign(time=frame["time"].astype(str)).to_csv(index=False).encode("utf-8-sig")
+        if form == "parquet":
+            buffer = io.BytesIO()
+            frame.to_parquet(buffer, index=False)
+            return buffer.getvalue()
+        raise ValueError(f"form = {form!r}: expected csv or parquet")
+
+    def alarms(self, day: dt.date) -> pd.DataFrame:
+        """The alarms ``microgrid monitor`` logged for ``day``: critical first, then warning, info; each with
+        its key and who acknowledged it when."""
+        from ui.auth import UserStore
+
+        self._require_park()
+        with IO_LOCK:
+            frame = _ledger(self.config.db).alarms(day, day)
+        if frame.empty:
+            return frame.assign(key=[], acknowledged_by=[], acknowledged_at=[])
+        frame = frame.copy()
+        frame["key"] = [hashlib.sha256("|".join(map(str, (row.day, row.time, row.kind, row.element, row.message,
+                                                          row.source))).encode()).hexdigest()[:32]
+                        for row in frame.itertuples()]
+        acks = _acks(self.config.users)
+        frame["acknowledged_by"] = [acks.get(key, (None, None))[0] for key in frame["key"]]
+        frame["acknowledged_at"] = [self.local_time(acks.get(key, (None, None))[1]) for key in frame["key"]]
+        frame["time"] = [self.local_time(value) if pd.Timestamp(value).tzinfo else
+                         pd.Timestamp(value).tz_localize(self.park.park.timezone) for value in frame["time"]]
+        rank = {"critical": 0, "warning": 1, "info": 2}
+        frame["_rank"] = frame["severity"].map(rank).fillna(3)
+        return frame.sort_values(["_rank", "time"]).drop(columns="_rank").reset_index(drop=True)
+
+    def acknowledge(self, alarm_key: str) -> None:
+        """Acknowledge an alarm (manager only; the alarm log itself is never edited)."""
+        if not self.principal.may_run:
+            raise AccessDenied(f"{self.principal.username} may not acknowledge alarms")
+        _acks.store(self.config.users).acknowledge(alarm_key, self.principal.username)
+
+    def corrections(self, day: dt.date) -> pd.DataFrame:
+        """The re-dispatch correction of ``day`` per participant: KRW and kWh (empty: no re-dispatch settled)."""
+        self._require_park()
+        entries = self._snapshot().entries(key=SettlementKind.CORRECTION.key(day.isoformat()),
+                                           account_prefix=PARTICIPANT_ACCOUNTS)
+        if entries.empty:
+            return pd.DataFrame(columns=["participant", "detail", "quantity_kwh", "amount_krw"])
+        entries = entries.assign(participant=entries["account"].str.split(":").str[1])
+        return (entries.groupby(["participant", "detail"])[["quantity_kwh", "amount_krw"]].sum()
+                .reset_index().sort_values(["participant", "detail"]).reset_index(drop=True))
 
     # -- a participant's trades and bills -------------------------------------------------------------
     def trades(self, day: dt.date, participant: str | None = None) -> TradesView:
@@ -431,12 +613,8 @@ class DataAccess:
                 parts = file.relative_to(folder).parts
                 if file in found or "checkpoints" in parts or ".zarr" in "".join(parts) or parts[0] == "report":
                     continue
-                try:
-                    with xr.open_dataset(file, engine="netcdf4") as opened:
-                        if "scenario" in opened.dims:
-                            found.append(file)
-                except (OSError, ValueError):
-                    continue
+                if _has_scenarios(str(file), file.stat().st_mtime_ns):
+                    found.append(file)
         return found
 
     def _batch_key(self, path: Path) -> tuple[str, int]:

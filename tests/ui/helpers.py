@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 from streamlit.testing.v1 import AppTest
 
 from tests.ui.conftest import APP
+from ui.auth import UserStore
+from ui.config import load_config
+from ui.session import COOKIE, sessions
+
+#: The cookies AppTest's runs see (AppTest cannot send cookies; tests/ui/conftest.py patches
+#: ``ui.common.request_cookies`` to return this). Set by :func:`app_as`.
+COOKIES: dict[str, str] = {}
 
 PASSWORDS = {"manager": "manager-demo", "analyst": "analyst-demo"}
 
@@ -14,18 +23,38 @@ def password(username: str) -> str:
 
 
 def app_as(username: str | None, secret: str | None = None, lang: str | None = None) -> AppTest:
-    """An AppTest run logged in as ``username`` (None: not logged in)."""
-    app = AppTest.from_file(str(APP), default_timeout=120)
-    app.run()
-    if lang:
-        app.sidebar.radio(key="lang").set_value(lang)
-        app.run()
+    """An AppTest run logged in as ``username`` (None: not logged in).
+
+    The log-in is what ``/auth/login`` does (ui/server.py): check the password, create a session,
+    hand its token over as the ``park_session`` cookie.
+    """
+    settings = load_config([])
+    # AppTest runs share one Streamlit session id: end the previous log-in, or the new one would be
+    # refused as a take-over of that session (which is what a browser gets).
+    sessions(settings.results).revoke(COOKIES.pop(COOKIE, None))
     if username is not None:
-        app.text_input(key="login_user").input(username)
-        app.text_input(key="login_password").input(secret if secret is not None else password(username))
-        app.get("form_submit_button")[0].click()
-        app.run()
+        store = UserStore(settings.users)
+        found = store.login(username, secret if secret is not None else password(username))
+        store.close()
+        if found is not None:
+            COOKIES[COOKIE] = sessions(settings.results).create(*found)
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    if lang:
+        app.session_state["lang"] = lang
+    app.run()
     return app
+
+
+def login_token(username: str) -> str:
+    """A session token for a demo account (what the cookie holds after log-in)."""
+    settings = load_config([])
+    store = UserStore(settings.users)
+    found = store.login(username, password(username))
+    store.close()
+    return sessions(settings.results).create(*found)
+
+
+assert os  # (kept for callers that read MICROGRID_UI_* through helpers)
 
 
 def titles(app: AppTest) -> list[str]:

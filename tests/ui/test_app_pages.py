@@ -13,6 +13,14 @@ from ui.auth import Principal
 from ui.data_access import DataAccess
 
 
+def AppTest_from_app():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.ui.conftest import APP
+
+    return AppTest.from_file(str(APP), default_timeout=120)
+
+
 def _access(settings, username, role, participant=None):
     return DataAccess(Principal(username, role, participant), settings)
 
@@ -20,12 +28,26 @@ def _access(settings, username, role, participant=None):
 def test_login_is_required_and_wrong_password_is_refused(ui_env):
     app = app_as(None)
     assert not app.exception
-    assert app.text_input(key="login_password") is not None
+    assert app.warning and "로그인" in app.warning[0].value
     assert not app.metric and not app.dataframe
     refused = app_as("T01", secret="wrong")
-    assert refused.error and "principal" not in refused.session_state
+    assert refused.warning and not refused.metric and not refused.dataframe
     unknown = app_as("T99", secret="T99-demo")
-    assert unknown.error and "principal" not in unknown.session_state
+    assert unknown.warning and not unknown.metric
+
+
+def test_a_session_value_in_state_is_no_log_in(ui_env):
+    """Only the signed cookie logs in: a principal or token put into session state opens nothing."""
+    from tests.ui.helpers import login_token
+    from ui.auth import Principal
+
+    token = login_token("manager")
+    app = AppTest_from_app()
+    app.session_state["principal"] = Principal("manager", "manager")
+    app.session_state["_login"] = token[:24]
+    app.session_state["park_session"] = token
+    app.run()
+    assert app.warning and not app.metric and titles(app) != ["오늘의 산단"]
 
 
 def test_tenant_my_trades_shows_its_trades_bill_and_statement(ui_env):
@@ -102,6 +124,10 @@ def test_park_roles_see_every_page(ui_env, role):
     app = app_as(role, lang="en")
     assert not app.exception
     assert titles(app) == ["Park today"]
+    assert app.date_input(key="park_day").value == _access(ui_env, role, role).today()  # today, the park's time
+    assert any("not dispatched yet" in info.value for info in app.info)
+    app.button(key="latest_day").click().run()
+    assert app.date_input(key="park_day").value == dt.date(2026, 7, 1)
     shown = metrics(app)
     assert {"Load", "On-site generation", "Self-sufficiency", "Park energy cost"} <= set(shown)
     assert len(app.get("vega_lite_chart")) == 5  # sources, SOC, feeders, transformer, prices
@@ -208,9 +234,72 @@ def test_manager_runs_a_day_and_it_shows_at_once(ui_env, tmp_path, monkeypatch):
     next(b for b in app.get("form_submit_button") if b.label == "Run").click()
     app.run()
     assert not app.exception
-    assert app.selectbox(key="park_day").value == dt.date(2026, 7, 2)
-    assert "settled" in " ".join(c.value for c in app.caption)
+    assert app.date_input(key="park_day").value == dt.date(2026, 7, 2)
+    assert "Settled" in " ".join(m.value for m in app.markdown) and "pending" in " ".join(m.value for m in app.markdown)
     assert (results / "dispatch-2026-07-02.nc").is_file()
+    # a settled day is not re-run without the confirmation
+    before = (results / "dispatch-2026-07-02.nc").stat().st_mtime_ns
+    assert any("already settled" in w.value for w in app.warning)
+    next(b for b in app.get("form_submit_button") if b.label == "Run").click()
+    app.run()
+    assert any("Tick the confirmation" in e.value for e in app.error)
+    assert (results / "dispatch-2026-07-02.nc").stat().st_mtime_ns == before
+    app.checkbox(key="confirm_rerun").check()
+    next(b for b in app.get("form_submit_button") if b.label == "Run").click()
+    app.run()
+    assert not app.exception and (results / "dispatch-2026-07-02.nc").stat().st_mtime_ns != before
+
+
+def _table_with(app, column: str):
+    return next(frame.value for frame in app.dataframe if column in frame.value.columns)
+
+
+def test_manager_day_shows_plan_alarms_critical_first_and_acknowledges(ui_env, tmp_path, monkeypatch):
+    import shutil
+
+    import pandas as pd
+
+    from market.ledger import open_ledger
+    from market.safety.alarm_log import log_alarms
+    from market.safety.alarms import Alarm
+
+    results = tmp_path / "results"
+    shutil.copytree(ui_env.results, results)
+    monkeypatch.setenv("MICROGRID_UI_RESULTS", str(results))
+    monkeypatch.setenv("MICROGRID_UI_DB", str(results / "ledger.sqlite"))
+    monkeypatch.setenv("MICROGRID_UI_USERS", str(results / "ui_users.sqlite"))
+    ledger = open_ledger(str(results / "ledger.sqlite"))
+    hour = lambda h: pd.Timestamp(f"2026-07-01 {h:02d}:00", tz="Asia/Seoul")  # noqa: E731
+    log_alarms(ledger, "demo", [
+        Alarm(hour(9), "warning", "near_limit", "feeder F1", "feeder F1 at 93 % of its limit", "watch", 930, 1000, "kW"),
+        Alarm(hour(14), "critical", "soc_band", "ESS1", "ESS1 SOC below its band", "stop discharging", 50, 100, "kWh"),
+    ], source="test")
+    ledger.engine.dispose()
+    app = app_as("manager", lang="en")
+    app.date_input(key="park_day").set_value(dt.date(2026, 7, 1)).run()
+    assert not app.exception
+    alarms = _table_with(app, "Severity")
+    assert list(alarms["Severity"].str.split().str[-1]) == ["critical", "warning"]  # critical first
+    assert alarms["Time (park time)"].iloc[0] == "14:00"
+    assert any("1 critical alarm" in e.value for e in app.error)
+    plan = _table_with(app, "Battery SOC [kWh]")
+    assert len(plan) == 24 and plan["Time (park time)"].iloc[0] == "00:00"
+    assert {"Load [kWh]", "Battery SOC [kWh]", "Mean clearing price [KRW/kWh]"} <= set(plan.columns)
+    assert [b.label for b in app.get("download_button")] == ["Download the plan (CSV)", "Download the plan (Parquet)"]
+    access = _access(ui_env, "manager", "manager")
+    access.config = type(access.config)(None, str(results / "ledger.sqlite"), str(results), str(results / "ui_users.sqlite"))
+    assert access.plan_file(dt.date(2026, 7, 1), "parquet")[:4] == b"PAR1"
+    first = access.alarms(dt.date(2026, 7, 1))
+    assert list(first["severity"]) == ["critical", "warning"]
+    app.multiselect(key="ack_keys").select(first["key"].iloc[0])
+    next(b for b in app.get("form_submit_button") if b.label.startswith("Acknowledge")).click()
+    app.run()
+    alarms = _table_with(app, "Severity")
+    assert alarms["Acknowledged"].iloc[0].startswith("manager") and alarms["Acknowledged"].iloc[1] == ""
+    assert not any("critical alarm" in e.value for e in app.error)
+    analyst = app_as("analyst", lang="en")
+    analyst.date_input(key="park_day").set_value(dt.date(2026, 7, 1)).run()
+    assert not analyst.get("multiselect")  # read-only
 
 
 def test_language_switch(ui_env):

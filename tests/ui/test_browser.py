@@ -1,4 +1,4 @@
-"""A real browser (Playwright driving Debian's /usr/bin/chromium) against `streamlit run ui/app.py`.
+"""A real browser (Playwright driving Debian's /usr/bin/chromium) against `python -m ui.server`.
 
 Screenshots go to ``$UI_SCREENSHOTS`` when set, else to a pytest temporary
 folder; the folder is printed (``pytest -s`` shows it).
@@ -7,16 +7,10 @@ folder; the folder is printed (``pytest -s`` shows it).
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import APP
 from ui.auth import Principal
 from ui.data_access import DataAccess
 from ui.i18n import krw_man
@@ -31,40 +25,9 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(demo_results):
-    port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer", "--",
-               "--results", demo_results.results, "--db", demo_results.db, "--users", demo_results.users]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               cwd=str(APP.parent.parent))
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"streamlit did not start: {process.stdout.read().decode(errors='replace')[-2000:]}")
-        time.sleep(0.3)
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+def server(app_server):
+    return app_server
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +52,7 @@ def _login(page, base: str, username: str, password: str) -> None:
     page.get_by_label("아이디").fill(username)
     page.get_by_label("비밀번호").fill(password)
     page.get_by_role("button", name="로그인").click()
-    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=30_000)
+    page.wait_for_selector("[data-testid='stSidebarNav']", state="attached", timeout=30_000)
 
 
 def _wait_for_title(page, text: str) -> None:
@@ -141,7 +104,11 @@ def test_manager_sees_the_park(server, browser, shots):
     page = browser.new_page(viewport={"width": 1400, "height": 2200})
     _login(page, server, "manager", "manager-demo")
     _wait_for_title(page, "오늘의 산단")
+    page.get_by_text("운영일 상태").first.wait_for(timeout=30_000)  # today first: not dispatched yet
+    page.get_by_text("이 날의 급전계획이 아직 없습니다").first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="최근 급전일 보기").click()
     page.get_by_text("자급률").first.wait_for(timeout=30_000)
+    page.get_by_text("시간별 급전계획").first.wait_for(timeout=30_000)
     page.locator("[data-testid='stVegaLiteChart']").nth(4).wait_for(timeout=30_000)
     page.wait_for_timeout(1500)  # let the charts draw
     # the whole park: every chart of the manager's page (generation, SOC, feeders, transformer, prices)
@@ -159,4 +126,47 @@ def test_manager_sees_the_park(server, browser, shots):
     page.wait_for_timeout(1000)
     assert page.locator("[data-testid='stDataFrame']").count() >= 1
     page.screenshot(path=str(shots / "manager-sunlight.png"), full_page=True)
+    page.close()
+
+
+def test_quick_clicks_across_pages_never_kill_the_server(server, browser, shots):
+    """The issue's crash: Year clicked while Park today still loads. Two managers click without waiting."""
+    import urllib.request
+
+    pages = []
+    for _ in range(2):
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        _login(page, server, "manager", "manager-demo")
+        pages.append(page)
+    order = ["연간 분석", "오늘의 산단", "RE100", "햇빛소득", "입주기업 거래"]
+    for round_ in range(6):
+        for page in pages:
+            nav = page.locator("[data-testid='stSidebarNav']")
+            for title in order[round_ % 2:] + order[:round_ % 2]:
+                nav.get_by_text(title, exact=True).click(no_wait_after=True)
+    with urllib.request.urlopen(f"{server}/_stcore/health", timeout=10) as answer:
+        assert answer.status == 200
+    page = pages[0]
+    page.locator("[data-testid='stSidebarNav']").get_by_text("오늘의 산단", exact=True).click()
+    _wait_for_title(page, "오늘의 산단")
+    page.get_by_text("운영일 상태").first.wait_for(timeout=30_000)
+    assert not page.locator("[data-testid='stException']").count()
+    page.screenshot(path=str(shots / "after-quick-clicks.png"))
+    for page in pages:
+        page.close()
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)])
+def test_manager_day_at_both_widths(server, browser, shots, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    _login(page, server, "manager", "manager-demo")
+    _wait_for_title(page, "오늘의 산단")
+    page.get_by_role("button", name="최근 급전일 보기").click()
+    page.get_by_text("시간별 급전계획").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    body = _body(page)
+    assert "운영일 상태" in body and "경보" in body and "계획 CSV 내려받기" in body and "정산" in body
+    page.screenshot(path=str(shots / f"manager-day-{width}.png"), full_page=True)
+    page.reload()  # the cookie keeps the manager logged in
+    _wait_for_title(page, "오늘의 산단")
     page.close()

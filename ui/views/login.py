@@ -1,23 +1,14 @@
-"""Log-in page (the only page before log-in)."""
+"""Shown when a script run has no valid log-in (session expired, logged out, account changed).
+
+The log-in form itself is ``/auth/login`` (ui/server.py): only that endpoint can set the
+HttpOnly session cookie; a Streamlit page cannot.
+"""
 
 import streamlit as st
 
-from ui.common import config, lang, user_store
+from ui.common import lang
 from ui.i18n import t
 
 st.title(t("app_title", lang()))
-settings = config()
-store = user_store(settings.users, settings.park_file)
-with st.form("login"):
-    username = st.text_input(t("username", lang()), key="login_user")
-    password = st.text_input(t("password", lang()), type="password", key="login_password")
-    submitted = st.form_submit_button(t("login", lang()))
-if submitted:
-    found = store.authenticate(username.strip(), password)
-    if found is None:
-        st.error(t("login_failed", lang()))
-    else:
-        st.session_state["principal"] = found
-        st.session_state.pop("login_password", None)
-        st.rerun()
-st.caption(t("login_hint", lang()))
+st.warning(t("login_required", lang()))
+st.markdown(f'<a href="/auth/login" target="_self" id="login-link">{t("login", lang())}</a>', unsafe_allow_html=True)

@@ -1,4 +1,11 @@
-"""Park today (energy manager, analyst): a day's dispatch of the whole park; run or re-run a day."""
+"""Park today (energy manager, analyst): the state of the day in the park's time.
+
+Today (the park's timezone) by default, any day with the date picker: the state of the day
+(forecast / dispatched / settled / re-dispatched / metered / closed), the alarms ``microgrid
+monitor`` logged (critical first, acknowledged by the manager), the dispatch (generation, SOC,
+feeders, transformer, prices), the hourly plan (table, CSV and Parquet made on request),
+re-dispatch corrections; the manager runs a day, and re-running a settled day needs a confirmation.
+"""
 
 import datetime as dt
 import json
@@ -8,39 +15,88 @@ import streamlit as st
 
 from ui import charts
 from ui.common import lang, money_metric, page_access, page_guard
-from ui.i18n import kwh, percent, t
+from ui.i18n import krw, kwh, percent, t
 
 L = lang()
 access = page_access()
 st.title(t("page_park_today", L))
 days = page_guard(access.dispatch_days)
+today = access.today()
 if "park_day_pending" in st.session_state:
     st.session_state["park_day"] = st.session_state.pop("park_day_pending")
-if st.session_state.get("park_day") not in days:
-    st.session_state.pop("park_day", None)
+st.session_state.setdefault("park_day", today)
+day = st.date_input(f"{t('day', L)} ({t('today_in_park', L)}: {today.isoformat()})", key="park_day")
 
-if not days:
-    st.info(t("no_dispatch", L))
+
+def _when(value) -> str:
+    if value is None:
+        return t("state_pending", L)
+    return t("state_done", L) if value is True else f"{value:%m-%d %H:%M}"
+
+
+state = page_guard(lambda: access.day_state(day))
+st.subheader(t("day_state", L))
+cells = st.columns(6)
+steps = [("state_forecast", True), ("state_dispatched", state["dispatched"]), ("state_settled", state["settled"]),
+         ("state_redispatched", state["redispatched"]), ("state_metered", state["metered"]),
+         ("state_closed", state["closed"])]
+for cell, (label, value) in zip(cells, steps):
+    cell.markdown(f"{'●' if value is not None else '○'} **{t(label, L)}**  \n{_when(value)}")
+st.caption(f"{access.park.park.timezone}")
+
+alarms = page_guard(lambda: access.alarms(day))
+st.subheader(t("alarms", L))
+if alarms.empty:
+    st.success(t("no_alarms", L))
 else:
-    day = st.selectbox(t("day", L), days, key="park_day", format_func=lambda d: d.isoformat())
+    open_critical = int(((alarms["severity"] == "critical") & alarms["acknowledged_by"].isna()).sum())
+    if open_critical:
+        st.error(t("critical_open", L).format(n=open_critical))
+    icons = {"critical": "■■■", "warning": "■■", "info": "■"}
+    table = pd.DataFrame({
+        t("severity", L): [f"{icons.get(s, '')} {t('sev_' + s, L)}" for s in alarms["severity"]],
+        t("col_time", L): [f"{value:%H:%M}" for value in alarms["time"]],
+        t("element", L): alarms["element"], t("message", L): alarms["message"],
+        t("value", L): alarms["value"].round(1), t("limit", L): alarms["limit_value"].round(1),
+        t("unit", L): alarms["unit"], t("suggested_action", L): alarms["suggested_action"],
+        t("acknowledged", L): [f"{who} {when:%H:%M}" if who else "" for who, when in
+                               zip(alarms["acknowledged_by"], alarms["acknowledged_at"])],
+    })
+    st.dataframe(table, hide_index=True, width="stretch", key="alarms_table")
+    pending = alarms[alarms["acknowledged_by"].isna()]
+    if access.principal.may_run and not pending.empty:
+        with st.form("acknowledge"):
+            labels = {row.key: f"{t('sev_' + row.severity, L)} {row.time:%H:%M} {row.element}: {row.message}"
+                      for row in pending.itertuples()}
+            chosen = st.multiselect(t("to_acknowledge", L), list(labels), format_func=labels.get, key="ack_keys")
+            if st.form_submit_button(t("acknowledge", L)) and chosen:
+                for key in chosen:
+                    page_guard(lambda key=key: access.acknowledge(key))
+                st.rerun()
+
+if day not in days:
+    st.info(t("not_dispatched", L))
+    if days and st.button(f"{t('latest_day', L)} ({days[0].isoformat()})", key="latest_day"):
+        st.session_state["park_day_pending"] = days[0]
+        st.rerun()
+else:
     park_day = page_guard(lambda: access.park_day(day))
     summary, dataset = park_day.summary, park_day.dataset
-    status = (f"{t('settled_at', L)} {park_day.settled_at:%Y-%m-%d %H:%M} UTC" if park_day.settled_at
-              else t("not_settled", L))
     st.caption(f"{dataset.attrs.get('park', '')} - {day.isoformat()} - {dataset.attrs.get('pricing_rule', '')} - "
-               f"{dataset.attrs.get('solver_status', '')} - {status}")
+               f"{dataset.attrs.get('solver_status', '')}")
     row = st.columns(5)
     row[0].metric(f"{t('load', L)}", kwh(summary.load_kwh))
     row[1].metric(f"{t('generation', L)}", kwh(summary.generation_kwh))
     row[2].metric(f"{t('self_sufficiency', L)}", percent(summary.self_sufficiency))
     row[3].metric(f"{t('traded', L)}", kwh(summary.traded_kwh))
     row[4].metric(f"{t('grid_import', L)}", kwh(summary.grid_import_kwh))
-    row = st.columns(5)
+    row = st.columns(5)  # money needs room (1억 2,345만 원): three to a row
     row[0].metric(f"{t('grid_export', L)}", kwh(summary.grid_export_kwh))
-    money_metric(row[1], f"{t('park_cost', L)}", summary.cost_krw)
-    money_metric(row[2], f"{t('grid_only_cost', L)}", summary.grid_only_cost_krw)
-    money_metric(row[3], f"{t('saving', L)}", summary.saving_krw)
-    row[4].metric(f"{t('saving', L)} [%]", percent(summary.saving_share))
+    row[1].metric(f"{t('saving', L)} [%]", percent(summary.saving_share))
+    row = st.columns(3)
+    money_metric(row[0], f"{t('park_cost', L)}", summary.cost_krw)
+    money_metric(row[1], f"{t('grid_only_cost', L)}", summary.grid_only_cost_krw)
+    money_metric(row[2], f"{t('saving', L)}", summary.saving_krw)
 
     kinds = {asset.name: asset.kind for asset in access.park.assets}
     left, right = st.columns(2)
@@ -61,13 +117,48 @@ else:
     else:
         st.write(t("none", L))
 
+    st.subheader(t("hourly_plan", L))
+    plan = page_guard(lambda: access.hourly_plan(day))
+    columns = {"time": "col_time", "load_kwh": "col_load", "generation_kwh": "col_generation",
+               "traded_kwh": "col_traded", "grid_import_kwh": "col_import", "grid_export_kwh": "col_export",
+               "storage_charge_kwh": "col_charge", "storage_discharge_kwh": "col_discharge", "soc_kwh": "col_soc",
+               "transformer_flow_kwh": "col_transformer", "clearing_price_krw_per_kwh": "col_price",
+               "energy_cost_krw": "col_cost"}
+    shown = plan.assign(time=plan["time"].dt.strftime("%H:%M")).round(1).rename(
+        columns={name: t(key, L) for name, key in columns.items()})
+    st.dataframe(shown, hide_index=True, width="stretch", key="plan_table")
+    row = st.columns(2)
+    row[0].download_button(t("download_plan_csv", L), lambda: access.plan_file(day, "csv"),
+                           file_name=f"plan-{day.isoformat()}.csv", mime="text/csv", on_click="ignore",
+                           key="download_plan_csv")
+    row[1].download_button(t("download_plan_parquet", L), lambda: access.plan_file(day, "parquet"),
+                           file_name=f"plan-{day.isoformat()}.parquet", mime="application/vnd.apache.parquet",
+                           on_click="ignore", key="download_plan_parquet")
+
+    st.subheader(t("redispatch_events", L))
+    corrections = page_guard(lambda: access.corrections(day))
+    if corrections.empty and state["redispatched"] is None:
+        st.write(t("no_redispatch", L))
+    else:
+        st.caption(f"{t('state_redispatched', L)}: {_when(state['redispatched'])} - "
+                   f"{t('correction_total', L)}: {krw(corrections['amount_krw'].sum())}")
+        st.dataframe(corrections.rename(columns={"participant": t("participant", L), "detail": t("col_detail", L),
+                                                 "quantity_kwh": "kWh", "amount_krw": t("col_amount", L)}),
+                     hide_index=True, width="stretch", key="corrections_table")
+
 if access.principal.may_run:
     st.divider()
     st.subheader(t("run_day", L))
+    settled_days = set(page_guard(access.settled_days))
     with st.form("run_day"):
-        default = days[0] if days else dt.date.today() + dt.timedelta(days=1)
-        run_date = st.date_input(t("day", L), value=default, key="run_date")
+        run_date = st.date_input(t("day", L), value=day, key="run_date")
+        if run_date in settled_days:
+            st.warning(t("rerun_settled_warning", L).format(day=run_date.isoformat()))
+        confirmed = st.checkbox(t("confirm_rerun", L), key="confirm_rerun")
         submitted = st.form_submit_button(t("run_button", L))
+    if submitted and run_date in settled_days and not confirmed:
+        st.error(t("confirm_needed", L))
+        submitted = False
     if submitted:
         with st.status(t("run_day", L), expanded=True) as status_box:
             bar = st.progress(0.0, text=t("run_forecast", L))
