@@ -831,5 +831,59 @@ def redispatch(
     console.print(table)
 
 
+ORDER_ACTIONS = ("validate", "show", "submit")
+
+
+@command()
+def orders(
+    action: str = typer.Argument(..., help="validate | show | submit"),
+    file: Optional[Path] = typer.Argument(None, help="Order book TOML (show: default the stored book of --date)."),
+    date: str = typer.Option(..., "--date", help="Delivery day YYYY-MM-DD."),
+    park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
+    results: Path = typer.Option(Path("results"), "--results", help="Folder holding orders/orders-<date>.toml."),
+) -> None:
+    """Check, show or submit a day's order book (offers, bids, contracts, flexibility; format in market/orders/schema.py)."""
+    from market.orders.reader import read_orders, store_orders
+
+    if action not in ORDER_ACTIONS:
+        raise EngineInputError(f"ACTION = {action!r}: expected one of {list(ORDER_ACTIONS)}")
+    workspace = Workspace(_output_folder(results, "--results"), park_file=park_file)
+    park = workspace.read_park()
+    day = _parse_date(date, park.park.timezone)
+    stored = workspace.orders_path(day)
+    if file is None and action != "show":
+        raise EngineInputError(f"FILE: missing; expected an order book TOML for {action}")
+    path = _input_file(file, "FILE") if file is not None else stored
+    if file is None and not stored.is_file():
+        raise EngineInputError(f"--date = '{day}': no order book submitted ({stored} does not exist)")
+    book, meta = read_orders(path, park, date=day, gate=None if file is None else "D-1 10:00")
+    if action == "submit":
+        target = store_orders(path, stored.parent)
+        console.print(f"Submitted {path} as {target}")
+    table = Table(title=f"{park.name} - orders for {day}")
+    for column in ("kind", "participant", "hours", "kWh/h", "price KRW/kWh", "detail"):
+        table.add_column(column)
+    for o in book.offers:
+        table.add_row("offer", o.participant, f"{o.hours[0]}-{o.hours[-1]}", f"{o.max_kwh:,.0f}",
+                      f">= {o.min_price_krw_per_kwh:,.1f}", ", ".join(o.assets))
+    for b in book.bids:
+        detail = b.product.value + (f"; preferred {b.preferred}" if b.preferred else "") + \
+            (f"; excluded {b.excluded}" if b.excluded else "")
+        table.add_row("bid", b.participant, f"{b.hours[0]}-{b.hours[-1]}", f"{b.max_kwh:,.0f}",
+                      f"<= {b.max_price_krw_per_kwh:,.1f}", detail)
+    for c in book.contracts:
+        shape = f"{c.share_of_output:.0%} of output" if c.share_of_output else f"{sum(c.kwh_per_hour):,.0f} kWh/day"
+        table.add_row("contract", f"{c.seller} -> {c.buyer}", "0-23", shape, f"{c.price_krw_per_kwh:,.1f}",
+                      f"{c.name}, {c.source.value}, {c.start}..{c.end}, shortfall {c.shortfall.value}")
+    for d in book.deferrable:
+        table.add_row("deferrable", d.participant, f"{d.window[0]}-{d.window[1]}", f"{d.min_kw:,.0f}-{d.max_kw:,.0f} kW",
+                      "", f"{d.name}: {d.energy_kwh:,.0f} kWh")
+    for c in book.curtailable:
+        table.add_row("curtailable", c.participant, f"{c.hours[0]}-{c.hours[-1]}", f"{c.max_kwh:,.0f}",
+                      f"VoLL {c.voll_krw_per_kwh:,.1f}", c.name)
+    console.print(table)
+    console.print(f"{action}: {meta['source']} is valid (gate closure {meta['gate_closure'] or 'not checked'})")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

@@ -98,6 +98,10 @@ class Workspace:
         """``RESULTS/dispatch-<date>.nc``: the day-ahead dispatch of ``day``."""
         return self.results / f"{DISPATCH_PREFIX}{day.isoformat()}.nc"
 
+    def orders_path(self, day: dt.date) -> Path:
+        """``RESULTS/orders/orders-<date>.toml``: the order book submitted for delivery ``day``."""
+        return self.results / "orders" / f"orders-{day.isoformat()}.toml"
+
     def tightened_path(self, day: dt.date) -> Path:
         """``RESULTS/dispatch-<date>-tightened.nc``: the plan re-solved under tightened limits."""
         return self.results / f"{DISPATCH_PREFIX}{day.isoformat()}-tightened.nc"

@@ -209,3 +209,20 @@ def test_monitor_exits_6_on_a_critical_alarm_after_printing_and_logging_it(tmp_p
     assert result.exit_code == 6, result.output
     _assert_one_line_error(result.stderr, "critical alarm", "BESS-shared")
     assert "critical" in result.stdout
+
+
+def test_orders_submit_stores_the_book_and_show_reads_it_back(tmp_path):
+    """``microgrid orders submit`` writes RESULTS/orders/orders-<date>.toml; ``show`` reads that file."""
+    from market.orders import demo_orders_path
+
+    results = tmp_path / "results"
+    done = _cli("orders", "submit", str(demo_orders_path()), "--date", "2026-07-01", "--results", str(results),
+                cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    stored = results / "orders" / "orders-2026-07-01.toml"
+    assert stored.read_text(encoding="utf-8") == demo_orders_path().read_text(encoding="utf-8")
+    shown = _cli("orders", "show", "--date", "2026-07-01", "--results", str(results), cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "renewable" in shown.stdout and "PPA-carpark" in shown.stdout and "pre-cooling" in shown.stdout
+    missing = _cli("orders", "show", "--date", "2026-07-02", "--results", str(results), cwd=tmp_path)
+    assert missing.returncode == 2 and "no order book submitted" in missing.stderr

@@ -248,6 +248,26 @@ def build_cases(root: Path) -> list[Case]:
         add(name, argv, 2, fragment)
     add("batch_scheduler_unreachable", ["batch", "--year", "2026", "--start", "2026-01-01", "--end", "2026-01-01",
                                         "--scheduler", "tcp://127.0.0.1:9", "--out", "OUT"], 5, "--scheduler")
+    # -- order books (microgrid orders submit): nothing stored when the book is refused --------------
+    from market.orders import demo_orders_path
+    orders = demo_orders_path().read_text(encoding="utf-8")
+    for name, old, new, fragment in [
+        ("orders_unknown_bidder", 'participant = "T05"', 'participant = "T95"', "bids[0].participant = 'T95'"),
+        ("orders_negative_price", "max_price_krw_per_kwh = 170.0", "max_price_krw_per_kwh = -5.0",
+         "bids[0].max_price_krw_per_kwh = -5.0"),
+        ("orders_bad_product", 'product = "renewable"', 'product = "green"', "bids[0].product = 'green'"),
+        ("orders_after_gate", 'submitted = "2026-06-30T09:30:00"', 'submitted = "2026-06-30T11:00:00"',
+         "after the gate closure"),
+        ("orders_foreign_asset", 'assets = ["PV-T01-roof"]', 'assets = ["PV-T02-roof"]', "not owned by T01"),
+    ]:
+        assert old in orders, old
+        book = write(f"orders/{name}.toml", orders.replace(old, new, 1))
+        add(name, ["orders", "submit", book, "--date", DAY, "--results", "OUT"], 2, fragment,
+            [str(path(f"out/{name}/orders"))])
+    add("orders_wrong_day", ["orders", "submit", str(demo_orders_path()), "--date", "2026-07-02", "--results", "OUT"],
+        2, "expected the delivery day 2026-07-02")
+    add("orders_unknown_action", ["orders", "cancel", str(demo_orders_path()), "--date", DAY, "--results", "OUT"],
+        2, "ACTION = 'cancel'")
     return cases
 
 
