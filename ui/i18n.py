@@ -192,6 +192,8 @@ LABELS: dict[str, dict[str, str]] = {
     "contribution": {"ko": "기금 납입", "en": "Contribution"},
     "income_history": {"ko": "분기별 이력", "en": "History by quarter"},
     "income_by_participant": {"ko": "참여자별 배분", "en": "Payout by participant"},
+    "income_lag_note": {"ko": "새로 정산을 시작한 참여자는 {lag}개 분기를 기다린 뒤 배분에 참여합니다 (첫 정산 분기 {start}, 첫 배분 분기 {first}). 그 전 분기의 지급액은 0원입니다. 다음 지급일: {next} (분기 마감 후).",
+                        "en": "A participant joins the split {lag} quarter(s) after it was first settled (first settled {start}, first eligible {first}); before that its payout is ₩0. Next payment date: {next} (after the quarter closes)."},
     "no_income": {"ko": "아직 햇빛소득 정산이 없습니다 (microgrid income --quarter).",
                   "en": "No sunlight income settled yet (microgrid income --quarter)."},
     # year / batch
