@@ -178,6 +178,8 @@ LABELS: dict[str, dict[str, str]] = {
     "scope2": {"ko": "Scope 2 배출 (위치/시장 기반) [tCO2eq]", "en": "Scope 2 (location / market) [tCO2eq]"},
     "waste_heat_note": {"ko": "폐열(ORC) 전력과 ESS는 재생에너지가 아닙니다 (RE100 기술기준 v4.1).",
                         "en": "Waste-heat (ORC) power and storage are not renewable (RE100 Technical Criteria v4.1)."},
+    "limit_forward": {"ko": "수전 한도", "en": "import limit"},
+    "limit_reverse": {"ko": "역송 한도", "en": "export limit"},
     "re100_nothing_counts": {"ko": "이 기간에는 RE100에 인정되는 전력이 없습니다: 쓴 전력은 폐열(ORC)·ESS·한전 전력뿐이고, 이는 재생에너지가 아닙니다. 태양광·풍력 전력을 직접 거래하거나 REC를 구매하면 반영됩니다.",
                              "en": "Nothing counts toward RE100 in this period: the power used came only from waste heat (ORC), storage or KEPCO, none of which is renewable. Buying solar or wind power from the park or RECs would count."},
     "ytd": {"ko": "연초 이후 누계", "en": "Year to date"},
