@@ -38,6 +38,19 @@ ROLE_PAGES = {
     "tenant": ["my_trades", "re100", "sunlight"],
 }
 
+PHONE_CSS = """<style>
+h1, h2, h3, p, li, label, [data-testid="stMetricLabel"], [data-testid="stMarkdownContainer"] {
+  word-break: keep-all; overflow-wrap: anywhere; }
+@media (max-width: 640px) {
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) {
+    flex-wrap: wrap !important; gap: 0.5rem !important; }
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) > [data-testid="stColumn"] {
+    flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important; }
+  [data-testid="stMetricValue"] { font-size: 1.15rem !important; }
+  [data-testid="stDataFrame"], [data-testid="stTable"] { overflow-x: auto; max-width: 100%; }
+}
+</style>"""
+
 
 def pages_for(role: str | None) -> list:
     """The pages a role may open; the first is the default. Nobody logged in: the log-in page only."""
@@ -53,6 +66,8 @@ def pages_for(role: str | None) -> list:
 
 
 st.set_page_config(page_title=t("app_title", lang()), layout="wide")
+# Phone width: no breaks inside Korean words; key figures two to a row; wide tables scroll.
+st.markdown(PHONE_CSS, unsafe_allow_html=True)
 who = principal()
 navigation = st.navigation(pages_for(who.role if who else None))
 sidebar(who)

@@ -55,13 +55,33 @@ def battery_soc(dataset: xr.Dataset, lang: str) -> alt.Chart | None:
     ).properties(height=HEIGHT, title=f"{t('battery_soc', lang)} [kWh]")
 
 
+#: Colours by element, assigned in sorted order of element names so they never change with the language.
+ELEMENT_PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
+                   "#7f7f7f", "#bcbd22"]
+
+
+def element_scale(elements) -> alt.Scale:
+    """A colour scale fixed by element name (same element, same colour, in every language)."""
+    domain = sorted({str(name) for name in elements})
+    return alt.Scale(domain=domain, range=[ELEMENT_PALETTE[i % len(ELEMENT_PALETTE)] for i in range(len(domain))])
+
+
 def flows_against_limits(flows: pd.DataFrame, limits: pd.DataFrame, title: str, lang: str) -> alt.Chart:
-    """Lines of flows [kW] by element and dashed rules at each element's limits (+ forward, - reverse)."""
+    """Lines of flows [kW] by element and rules at each element's limits in the element's colour:
+    long dashes for the forward (import) limit, dots for the reverse (export) limit."""
+    scale = element_scale(list(flows["element"]) + list(limits["element"]))
+    limits = limits.assign(direction=[t("limit_forward", lang) if kw >= 0 else t("limit_reverse", lang)
+                                      for kw in limits["kw"]])
     lines = alt.Chart(flows).mark_line().encode(
-        _x(lang), alt.Y("kw:Q", title=t("power_kw", lang)), alt.Color("element:N", title=t("series", lang)),
+        _x(lang), alt.Y("kw:Q", title=t("power_kw", lang)),
+        alt.Color("element:N", title=t("series", lang), scale=scale),
         tooltip=["hour", "element", alt.Tooltip("kw:Q", format=",.0f")])
-    rules = alt.Chart(limits).mark_rule(strokeDash=[6, 4]).encode(
-        alt.Y("kw:Q"), alt.Color("element:N"), tooltip=["element", alt.Tooltip("kw:Q", format=",.0f", title=t("limit", lang))])
+    rules = alt.Chart(limits).mark_rule(strokeWidth=1.5, opacity=0.8).encode(
+        alt.Y("kw:Q"), alt.Color("element:N", scale=scale),
+        alt.StrokeDash("direction:N", title=t("limit", lang),
+                       scale=alt.Scale(domain=[t("limit_forward", lang), t("limit_reverse", lang)],
+                                       range=[[8, 4], [2, 3]])),
+        tooltip=["element", "direction", alt.Tooltip("kw:Q", format=",.0f", title=t("limit", lang))])
     return (lines + rules).properties(height=HEIGHT, title=f"{title} [kW]")
 
 

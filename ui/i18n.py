@@ -178,6 +178,10 @@ LABELS: dict[str, dict[str, str]] = {
     "scope2": {"ko": "Scope 2 배출 (위치/시장 기반) [tCO2eq]", "en": "Scope 2 (location / market) [tCO2eq]"},
     "waste_heat_note": {"ko": "폐열(ORC) 전력과 ESS는 재생에너지가 아닙니다 (RE100 기술기준 v4.1).",
                         "en": "Waste-heat (ORC) power and storage are not renewable (RE100 Technical Criteria v4.1)."},
+    "limit_forward": {"ko": "수전 한도", "en": "import limit"},
+    "limit_reverse": {"ko": "역송 한도", "en": "export limit"},
+    "re100_nothing_counts": {"ko": "이 기간에는 RE100에 인정되는 전력이 없습니다: 쓴 전력은 폐열(ORC)·ESS·한전 전력뿐이고, 이는 재생에너지가 아닙니다. 태양광·풍력 전력을 직접 거래하거나 REC를 구매하면 반영됩니다.",
+                             "en": "Nothing counts toward RE100 in this period: the power used came only from waste heat (ORC), storage or KEPCO, none of which is renewable. Buying solar or wind power from the park or RECs would count."},
     "ytd": {"ko": "연초 이후 누계", "en": "Year to date"},
     # sunlight income
     "fund_inflow": {"ko": "기금 적립", "en": "Paid into the fund"},
@@ -190,6 +194,8 @@ LABELS: dict[str, dict[str, str]] = {
     "contribution": {"ko": "기금 납입", "en": "Contribution"},
     "income_history": {"ko": "분기별 이력", "en": "History by quarter"},
     "income_by_participant": {"ko": "참여자별 배분", "en": "Payout by participant"},
+    "income_lag_note": {"ko": "새로 정산을 시작한 참여자는 {lag}개 분기를 기다린 뒤 배분에 참여합니다 (첫 정산 분기 {start}, 첫 배분 분기 {first}). 그 전 분기의 지급액은 0원입니다. 다음 지급일: {next} (분기 마감 후).",
+                        "en": "A participant joins the split {lag} quarter(s) after it was first settled (first settled {start}, first eligible {first}); before that its payout is ₩0. Next payment date: {next} (after the quarter closes)."},
     "no_income": {"ko": "아직 햇빛소득 정산이 없습니다 (microgrid income --quarter).",
                   "en": "No sunlight income settled yet (microgrid income --quarter)."},
     # year / batch

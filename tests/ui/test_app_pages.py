@@ -307,3 +307,12 @@ def test_language_switch(ui_env):
     english = app_as("T01", lang="en")
     assert titles(korean) == ["나의 거래"] and titles(english) == ["My trades"]
     assert metrics(english)["My net cost"].startswith("₩")
+
+
+def test_sunlight_page_says_why_and_when_paid(ui_env):
+    """Demo days 2026-06-30/07-01, lag 1 quarter: first shared quarter 2026Q3, next payment 2026-10-01."""
+    app = app_as("T01", lang="en")
+    app.switch_page("views/sunlight.py").run()
+    assert not app.exception
+    notes = " ".join(info.value for info in app.info)
+    assert "first eligible 2026Q3" in notes and "Next payment date: 2026-10-01" in notes

@@ -6,6 +6,7 @@ import streamlit as st
 from ui import charts
 from ui.common import lang, money_metric, page_access, page_guard, participant_picker
 from ui.i18n import kwh, percent, t
+from ui.views.re100_logic import nothing_counts
 
 L = lang()
 access = page_access()
@@ -30,9 +31,12 @@ money_metric(row[1], f"{t('rec_cost', L)}", ytd["rec_cost_krw"])
 money_metric(row[2], f"{t('gp_cost', L)}", ytd["green_premium_cost_krw"])
 row[3].metric(t("scope2", L), f"{ytd['location_tco2eq']:,.1f} / {ytd['market_tco2eq']:,.1f}")
 st.caption(t("waste_heat_note", L))
-left, right = st.columns(2)
-left.altair_chart(charts.re100_progress(frame, L), width="stretch")
-right.altair_chart(charts.re100_sources(frame, L), width="stretch")
+if nothing_counts(frame):  # e.g. a tenant with only waste heat: a sentence, not empty charts
+    st.info(t("re100_nothing_counts", L))
+else:
+    left, right = st.columns(2)
+    left.altair_chart(charts.re100_progress(frame, L), width="stretch")
+    right.altair_chart(charts.re100_sources(frame, L), width="stretch")
 table = pd.DataFrame({
     t("month", L): frame["period"].replace({"ytd": t("ytd", L)}),
     f"{t('load', L)} [kWh]": frame["load_kwh"].astype(float).round(0),

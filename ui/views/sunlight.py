@@ -6,6 +6,7 @@ import streamlit as st
 from ui import charts
 from ui.common import lang, money_metric, page_access, page_guard
 from ui.i18n import krw, t
+from ui.views.sunlight_logic import first_eligible_quarter, next_payment_date
 
 L = lang()
 access = page_access()
@@ -20,6 +21,13 @@ money_metric(row[1], f"{t('paid_tenants', L)}", history["tenants_krw"].sum())
 money_metric(row[2], f"{t('paid_workers', L)}", history["workers_krw"].sum())
 money_metric(row[3], f"{t('fund_balance', L)}", access.fund_balance())
 st.altair_chart(charts.income_history(history, L), width="stretch")
+settled = page_guard(access.settled_days)
+if settled:  # say why a payout is 0원: the eligibility lag, and when the next payment comes
+    lag = access.rules.income.eligibility_lag_quarters
+    first, last = min(settled), max(settled)
+    st.info(t("income_lag_note", L).format(
+        lag=lag, first=first_eligible_quarter(first, lag), start=pd.Period(first, freq="Q"),
+        next=next_payment_date(first, lag, last).isoformat()))
 
 st.subheader(t("income_by_participant", L))
 own = page_guard(access.income_by_participant)
