@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
@@ -67,6 +68,14 @@ class LedgerTables:
     entries: pd.DataFrame
     day_stats: pd.DataFrame
     settlements: pd.DataFrame
+
+
+def _as_date(value) -> dt.date | None:
+    """``value`` (a date, datetime, pandas Timestamp or ISO string) as a date: PostgreSQL compares a
+    DATE column with a date only (SQLite compared the strings, hiding the difference)."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    return pd.Timestamp(value).date()
 
 
 def _entry_query():
@@ -161,6 +170,7 @@ def open_ledger(url: str | Path) -> "Ledger":
                                "(sqlite:///results/ledger.sqlite, postgresql+psycopg://...) or a SQLite path") from None
     if engine.dialect.name == "sqlite":
         _sqlite_pragmas(engine)
+        _create_private(text)
     config = Config()
     config.set_main_option("script_location", _migrations_folder())
     config.set_main_option("sqlalchemy.url", text.replace("%", "%%"))
@@ -173,6 +183,25 @@ def open_ledger(url: str | Path) -> "Ledger":
         engine.dispose()
         raise _database_error(str(url), engine, error) from None
     return Ledger(engine)
+
+
+def _create_private(text: str) -> None:
+    """Create a new SQLite ledger file readable by its owner only (0600) before SQLite opens it.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the permissions of the database file, so they
+    are private too. An existing file is left as it is.
+    """
+    if "///" not in text or text.endswith(":memory:"):
+        return
+    path = Path(text.split("///", 1)[1].split("?", 1)[0])
+    if path.name and not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)  # the umask may have removed bits, never added them: set exactly
+
+
+#: Tables every revision of this engine's schema has; a database holding other tables but no
+#: ``alembic_version`` is not a ledger.
+LEDGER_TABLES = {"ledger_accounts", "ledger_settlements", "ledger_entries", "ledger_day_stats"}
 
 
 def _one_line(error: BaseException) -> str:
@@ -213,7 +242,23 @@ def _checked_url(url: str | Path) -> str:
         if head and head != SQLITE_HEADER:
             raise EngineInputError(f"ledger {text!r}: not a SQLite database; expected a ledger written by "
                                    "this engine, or a new file name")
+        if head:
+            _refuse_foreign_sqlite(path, text)
     return text if "://" in text else f"sqlite:///{path.resolve()}"
+
+
+def _refuse_foreign_sqlite(path: Path, where: str) -> None:
+    """Refuse a SQLite database with tables but no ``alembic_version``, read-only and before any
+    engine opens it (the WAL pragma alone would rewrite its header): a foreign file stays untouched."""
+    try:
+        with closing(sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=5.0)) as connection:
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error as error:
+        raise EngineInputError(f"ledger {where!r}: not a usable SQLite ledger ({_one_line(error)}); expected "
+                               "a ledger written by this engine, or a new file name") from None
+    if tables and "alembic_version" not in tables:
+        raise EngineInputError(f"ledger {where!r}: holds tables {sorted(tables)[:3]} but no ledger schema; "
+                               "expected a ledger written by this engine, or a new file name")
 
 
 def _known_revisions(config: Config) -> set[str]:
@@ -228,7 +273,15 @@ def _check_revision(engine: Engine, config: Config, where: str) -> None:
 
     try:
         with engine.connect() as connection:
-            if not inspect(connection).has_table("alembic_version"):
+            tables = set(inspect(connection).get_table_names())
+            if "alembic_version" not in tables:
+                if tables:
+                    # a foreign database (another application's SQLite file, a shared schema):
+                    # refused before any DDL, so it stays exactly as it was
+                    engine.dispose()
+                    raise EngineInputError(
+                        f"ledger {where!r}: holds tables {sorted(tables)[:3]} but no ledger schema; expected "
+                        "a ledger written by this engine, or a new file name")
                 return
             found = [row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))]
     except (OperationalError, DatabaseError) as error:
@@ -297,6 +350,7 @@ class Ledger:
             raise ValueError(f"{key}: entries do not sum to 0 KRW")
         written = [LedgerEntry(leg.account, leg.kind, leg.detail, leg.quantity_kwh, amount) for leg, amount in rounded]
         with self._sessions.begin() as session:
+            self._check_park(session, park)
             self._delete(session, key)
             settlement = Settlement(key=key, kind=kind, period_start=period_start, period_end=period_end,
                                     park=park, created_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
@@ -323,6 +377,22 @@ class Ledger:
         return [{"settlement_id": settlement_id, "account_id": accounts[entry.account], "day": day,
                  "kind": entry.kind, "detail": entry.detail, "quantity_kwh": entry.quantity_kwh,
                  "amount_krw": entry.amount_krw} for entry in written]
+
+    @staticmethod
+    def _check_park(session: Session, park: str) -> None:
+        """A ledger belongs to the park of its first settlement: refuse another park's books.
+
+        The check runs inside the writing transaction, so two parks settling at once cannot both pass.
+        """
+        first = session.execute(select(Settlement.park).order_by(Settlement.id).limit(1)).scalar()
+        if first is not None and first != park:
+            raise EngineInputError(f"ledger: belongs to park {first!r}, not {park!r}; expected the park "
+                                   "that settled it first (use another --db for another park)")
+
+    def park(self) -> str | None:
+        """The park this ledger belongs to (of its first settlement), or None when nothing is settled."""
+        with self.engine.connect() as connection:
+            return connection.execute(select(Settlement.park).order_by(Settlement.id).limit(1)).scalar()
 
     @staticmethod
     def _delete(session: Session, key: str) -> None:
@@ -359,6 +429,7 @@ class Ledger:
         ``start``/``end`` (inclusive) filter on the day the entry is booked on.
         """
         query = _entry_query()
+        start, end = _as_date(start), _as_date(end)
         if key is not None:
             query = query.where(Settlement.key == key)
         if kind is not None:
@@ -376,6 +447,7 @@ class Ledger:
     def day_stats(self, start: dt.date, end: dt.date) -> pd.DataFrame:
         """Per participant and day statistics of the settled days in [start, end]."""
         columns = DAY_STAT_COLUMNS
+        start, end = _as_date(start), _as_date(end)
         query = select(*[DayStat.__table__.c[name] for name in columns]).where(
             DayStat.day >= start, DayStat.day <= end)
         with self.engine.connect() as connection:
@@ -434,11 +506,13 @@ class Ledger:
 
     @staticmethod
     def _overlapping(first: dt.date, last: dt.date) -> tuple:
+        first, last = _as_date(first), _as_date(last)
         return Settlement.period_end >= first, Settlement.period_start <= last
 
     def alarms(self, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
         """Logged alarms with ``day`` in [start, end], in logging order (columns ``ALARM_COLUMNS``)."""
         query = select(*[AlarmRecord.__table__.c[name] for name in ALARM_COLUMNS])
+        start, end = _as_date(start), _as_date(end)
         if start is not None:
             query = query.where(AlarmRecord.day >= start)
         if end is not None:
