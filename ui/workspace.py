@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from microgrid.errors import EngineInputError
+
 if TYPE_CHECKING:
     import xarray as xr
 
@@ -199,6 +201,11 @@ class Workspace:
         """
         from market.settlement import settle_basic_charge, settle_day
 
+        found = str(dataset.attrs.get("date", ""))
+        if found != day.isoformat():
+            # a copied or renamed file would otherwise overwrite the books of the day it really holds
+            raise EngineInputError(f"{self.dispatch_path(day)}: attribute date = {found!r}; expected "
+                                   f"{day.isoformat()} (the --date being settled)")
         with closing(self.open_ledger()) as ledger:
             settled = settle_day(ledger, park, dataset, rules, metered)
             basic = settle_basic_charge(ledger, park, f"{day:%Y-%m}")
