@@ -15,6 +15,7 @@ the old or the new period, never a mix.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import sqlite3
@@ -76,6 +77,17 @@ def _as_date(value) -> dt.date | None:
     if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return value
     return pd.Timestamp(value).date()
+
+
+def settlement_digest(kind: str, period_start: dt.date, period_end: dt.date, park: str,
+                      entries: list["LedgerEntry"], day_stats: list[dict] | None, meta: dict | None) -> str:
+    """SHA-256 of everything a settlement would write (entries, statistics, description): the same
+    inputs give the same digest, so a re-settle of an unchanged period can write nothing."""
+    content = {"kind": str(kind), "period": [str(period_start), str(period_end)], "park": park,
+               "entries": [[e.account, str(e.kind), e.detail, e.quantity_kwh, e.amount_krw] for e in entries],
+               "day_stats": sorted(([[k, row[k]] for k in sorted(row)] for row in (day_stats or [])), key=str),
+               "meta": {k: v for k, v in (meta or {}).items() if k != "content_sha256"}}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _entry_query():
@@ -349,12 +361,16 @@ class Ledger:
         if sum(amount for _, amount in rounded) != 0:  # pragma: no cover - guaranteed by round_legs
             raise ValueError(f"{key}: entries do not sum to 0 KRW")
         written = [LedgerEntry(leg.account, leg.kind, leg.detail, leg.quantity_kwh, amount) for leg, amount in rounded]
+        digest = settlement_digest(kind, period_start, period_end, park, written, day_stats, meta)
         with self._sessions.begin() as session:
             self._check_park(session, park)
+            if self._stored_digest(session, key) == digest:
+                return written  # the same inputs settle to nothing new: no row is written or touched
             self._delete(session, key)
             settlement = Settlement(key=key, kind=kind, period_start=period_start, period_end=period_end,
                                     park=park, created_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
-                                    meta=json.dumps(meta or {}, sort_keys=True, default=str))
+                                    meta=json.dumps({**(meta or {}), "content_sha256": digest}, sort_keys=True,
+                                                    default=str))
             session.add(settlement)
             session.flush()
             accounts = self._accounts(session, {entry.account for entry in written})
@@ -377,6 +393,16 @@ class Ledger:
         return [{"settlement_id": settlement_id, "account_id": accounts[entry.account], "day": day,
                  "kind": entry.kind, "detail": entry.detail, "quantity_kwh": entry.quantity_kwh,
                  "amount_krw": entry.amount_krw} for entry in written]
+
+    @staticmethod
+    def _stored_digest(session: Session, key: str) -> str | None:
+        stored = session.scalar(select(Settlement.meta).where(Settlement.key == key))
+        if stored is None:
+            return None
+        try:
+            return json.loads(stored).get("content_sha256")
+        except (ValueError, AttributeError):
+            return None
 
     @staticmethod
     def _check_park(session: Session, park: str) -> None:
