@@ -415,6 +415,11 @@ class Ledger:
             raise EngineInputError(f"ledger: belongs to park {first!r}, not {park!r}; expected the park "
                                    "that settled it first (use another --db for another park)")
 
+    def has_settlement(self, key: str) -> bool:
+        """Whether a settlement ``key`` (e.g. ``day:2026-07-01``) is on the ledger."""
+        with self.engine.connect() as connection:
+            return connection.execute(select(Settlement.id).where(Settlement.key == key)).first() is not None
+
     def park(self) -> str | None:
         """The park this ledger belongs to (of its first settlement), or None when nothing is settled."""
         with self.engine.connect() as connection:
