@@ -206,7 +206,8 @@ class Workspace:
             # a copied or renamed file would otherwise overwrite the books of the day it really holds
             raise EngineInputError(f"{self.dispatch_path(day)}: attribute date = {found!r}; expected "
                                    f"{day.isoformat()} (the --date being settled)")
-        with closing(self.open_ledger()) as ledger:
+        # one transaction: a crash between the day and its month's basic charge leaves neither
+        with closing(self.open_ledger()) as ledger, ledger.transaction():
             settled = settle_day(ledger, park, dataset, rules, metered)
             basic = settle_basic_charge(ledger, park, f"{day:%Y-%m}")
         return SettledDay(settled, basic)

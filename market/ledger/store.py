@@ -19,7 +19,8 @@ import hashlib
 import json
 import os
 import sqlite3
-from contextlib import closing
+import threading
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -324,6 +325,49 @@ class Ledger:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._bound = threading.local()  # the connection of an open :meth:`transaction`, per thread
+
+    @contextmanager
+    def transaction(self):
+        """Run everything inside as ONE database transaction: all settlements written commit
+        together or none does (a day and the month charges it changes), and reads inside see
+        the writes before them. Nested use joins the outer transaction.
+        """
+        if getattr(self._bound, "connection", None) is not None:
+            yield self
+            return
+        with self.engine.begin() as connection:
+            self._bound.connection = connection
+            try:
+                yield self
+            finally:
+                self._bound.connection = None
+
+    @contextmanager
+    def _connection(self, begin: bool = False):
+        bound = getattr(self._bound, "connection", None)
+        if bound is not None:
+            yield bound
+            return
+        with self.engine.connect() as connection:
+            if begin:
+                with connection.begin():
+                    yield connection
+            else:
+                yield connection
+
+    @contextmanager
+    def _session(self):
+        """A session in its own transaction, or joined to the open :meth:`transaction`: a failure
+        inside rolls the whole transaction back."""
+        bound = getattr(self._bound, "connection", None)
+        if bound is None:
+            with self._sessions.begin() as session:
+                yield session
+            return
+        with Session(bind=bound, join_transaction_mode="rollback_only", expire_on_commit=False) as session:
+            with session.begin():
+                yield session
 
     def close(self) -> None:
         """Release the database connections."""
@@ -362,7 +406,7 @@ class Ledger:
             raise ValueError(f"{key}: entries do not sum to 0 KRW")
         written = [LedgerEntry(leg.account, leg.kind, leg.detail, leg.quantity_kwh, amount) for leg, amount in rounded]
         digest = settlement_digest(kind, period_start, period_end, park, written, day_stats, meta)
-        with self._sessions.begin() as session:
+        with self._session() as session:
             self._check_park(session, park)
             if self._stored_digest(session, key) == digest:
                 return written  # the same inputs settle to nothing new: no row is written or touched
@@ -417,12 +461,12 @@ class Ledger:
 
     def has_settlement(self, key: str) -> bool:
         """Whether a settlement ``key`` (e.g. ``day:2026-07-01``) is on the ledger."""
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             return connection.execute(select(Settlement.id).where(Settlement.key == key)).first() is not None
 
     def park(self) -> str | None:
         """The park this ledger belongs to (of its first settlement), or None when nothing is settled."""
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             return connection.execute(select(Settlement.park).order_by(Settlement.id).limit(1)).scalar()
 
     @staticmethod
@@ -448,7 +492,7 @@ class Ledger:
     def append_alarms(self, rows: list[dict]) -> int:
         """Append rows of ``safety_alarms`` (columns of :class:`~market.ledger.models.AlarmRecord`
         without ``id``) in one transaction; returns how many were written."""
-        with self._sessions.begin() as session:
+        with self._session() as session:
             session.add_all([AlarmRecord(**row) for row in rows])
         return len(rows)
 
@@ -471,7 +515,7 @@ class Ledger:
             query = query.where(Entry.day <= end)
         if account_prefix is not None:
             query = query.where(Account.name.startswith(account_prefix))
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             rows = connection.execute(query.order_by(Entry.id)).all()
         return _entry_frame(rows)
 
@@ -481,7 +525,7 @@ class Ledger:
         start, end = _as_date(start), _as_date(end)
         query = select(*[DayStat.__table__.c[name] for name in columns]).where(
             DayStat.day >= start, DayStat.day <= end)
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             rows = connection.execute(query).all()
         return pd.DataFrame(rows, columns=columns)
 
@@ -490,13 +534,13 @@ class Ledger:
         query = _settlement_query()
         if kind is not None:
             query = query.where(Settlement.kind == kind)
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             rows = connection.execute(query.order_by(Settlement.period_start)).all()
         return pd.DataFrame(rows, columns=SETTLEMENT_COLUMNS)
 
     def read_tables(self) -> LedgerTables:
         """Entries, day statistics and settlements in ONE transaction (a consistent view of the ledger)."""
-        with self.engine.connect() as connection, connection.begin():
+        with self._connection(begin=True) as connection:
             entries = connection.execute(_entry_query().order_by(Entry.id)).all()
             stats = connection.execute(select(*[DayStat.__table__.c[name] for name in DAY_STAT_COLUMNS])).all()
             settlements = connection.execute(_settlement_query().order_by(Settlement.period_start)).all()
@@ -506,7 +550,7 @@ class Ledger:
     def version(self) -> tuple:
         """Changes whenever a settlement is written or replaced: (entry count, largest entry id,
         settlement count, newest settlement time), the last two as strings."""
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             entries = connection.execute(select(func.count(Entry.id), func.max(Entry.id))).one()
             settlements = connection.execute(select(func.count(Settlement.id), func.max(Settlement.created_at))).one()
         return tuple(entries) + tuple(str(value) for value in settlements)
@@ -524,7 +568,7 @@ class Ledger:
                         func.coalesce(func.sum(Entry.quantity_kwh), 0), func.count(Entry.id))
                  .join(Account, Account.id == Entry.account_id).join(Settlement, Settlement.id == Entry.settlement_id)
                  .where(*self._overlapping(first, last)).group_by(Account.name, Entry.kind))
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             rows = connection.execute(query).all()
         return pd.DataFrame(rows, columns=TOTAL_COLUMNS)
 
@@ -532,7 +576,7 @@ class Ledger:
         """Settlement kind -> how many settlements of that kind overlap [first, last]."""
         query = (select(Settlement.kind, func.count(Settlement.id)).where(*self._overlapping(first, last))
                  .group_by(Settlement.kind))
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             return {str(kind): int(count) for kind, count in connection.execute(query).all()}
 
     @staticmethod
@@ -548,7 +592,7 @@ class Ledger:
             query = query.where(AlarmRecord.day >= start)
         if end is not None:
             query = query.where(AlarmRecord.day <= end)
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             rows = connection.execute(query.order_by(AlarmRecord.id)).all()
         return pd.DataFrame(rows, columns=ALARM_COLUMNS)
 
@@ -556,5 +600,5 @@ class Ledger:
         """Balance of ``account`` over all settlements [KRW] (money received - money paid)."""
         query = (select(func.coalesce(func.sum(Entry.amount_krw), 0))
                  .join(Account, Account.id == Entry.account_id).where(Account.name == account))
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             return int(connection.execute(query).scalar_one())
