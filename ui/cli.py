@@ -37,7 +37,7 @@ import datetime as dt
 import functools
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import closing, contextmanager, nullcontext
 from pathlib import Path
 from typing import Optional
 
@@ -810,9 +810,11 @@ def redispatch(
     import pandas as pd
 
     from market.dispatch.io import write_dataset_atomic
-    from market.redispatch.correction import settle_correction
+    from market.redispatch.correction import require_settled_day, settle_correction
     from market.redispatch.intraday import redispatch as run_redispatch
 
+    with closing(workspace.open_ledger()) as ledger:
+        require_settled_day(ledger, day)  # before anything is computed or written
     dataset = _day_ahead(workspace, park, day)
     start = pd.Timestamp(dt.datetime.combine(day, hour))
     with console.status(f"Re-dispatching {day} from {hour:%H:%M} ..."):

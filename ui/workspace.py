@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from microgrid.errors import EngineInputError
+
 if TYPE_CHECKING:
     import xarray as xr
 
@@ -203,7 +205,13 @@ class Workspace:
         """
         from market.settlement import settle_basic_charge, settle_day
 
-        with closing(self.open_ledger()) as ledger:
+        found = str(dataset.attrs.get("date", ""))
+        if found != day.isoformat():
+            # a copied or renamed file would otherwise overwrite the books of the day it really holds
+            raise EngineInputError(f"{self.dispatch_path(day)}: attribute date = {found!r}; expected "
+                                   f"{day.isoformat()} (the --date being settled)")
+        # one transaction: a crash between the day and its month's basic charge leaves neither
+        with closing(self.open_ledger()) as ledger, ledger.transaction():
             settled = settle_day(ledger, park, dataset, rules, metered)
             basic = settle_basic_charge(ledger, park, f"{day:%Y-%m}")
         return SettledDay(settled, basic)

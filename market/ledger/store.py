@@ -15,9 +15,12 @@ the old or the new period, never a mix.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
 import sqlite3
-from contextlib import closing
+import threading
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -67,6 +70,25 @@ class LedgerTables:
     entries: pd.DataFrame
     day_stats: pd.DataFrame
     settlements: pd.DataFrame
+
+
+def _as_date(value) -> dt.date | None:
+    """``value`` (a date, datetime, pandas Timestamp or ISO string) as a date: PostgreSQL compares a
+    DATE column with a date only (SQLite compared the strings, hiding the difference)."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def settlement_digest(kind: str, period_start: dt.date, period_end: dt.date, park: str,
+                      entries: list["LedgerEntry"], day_stats: list[dict] | None, meta: dict | None) -> str:
+    """SHA-256 of everything a settlement would write (entries, statistics, description): the same
+    inputs give the same digest, so a re-settle of an unchanged period can write nothing."""
+    content = {"kind": str(kind), "period": [str(period_start), str(period_end)], "park": park,
+               "entries": [[e.account, str(e.kind), e.detail, e.quantity_kwh, e.amount_krw] for e in entries],
+               "day_stats": sorted(([[k, row[k]] for k in sorted(row)] for row in (day_stats or [])), key=str),
+               "meta": {k: v for k, v in (meta or {}).items() if k != "content_sha256"}}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _entry_query():
@@ -161,6 +183,7 @@ def open_ledger(url: str | Path) -> "Ledger":
                                "(sqlite:///results/ledger.sqlite, postgresql+psycopg://...) or a SQLite path") from None
     if engine.dialect.name == "sqlite":
         _sqlite_pragmas(engine)
+        _create_private(text)
     config = Config()
     config.set_main_option("script_location", _migrations_folder())
     config.set_main_option("sqlalchemy.url", text.replace("%", "%%"))
@@ -173,6 +196,25 @@ def open_ledger(url: str | Path) -> "Ledger":
         engine.dispose()
         raise _database_error(str(url), engine, error) from None
     return Ledger(engine)
+
+
+def _create_private(text: str) -> None:
+    """Create a new SQLite ledger file readable by its owner only (0600) before SQLite opens it.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the permissions of the database file, so they
+    are private too. An existing file is left as it is.
+    """
+    if "///" not in text or text.endswith(":memory:"):
+        return
+    path = Path(text.split("///", 1)[1].split("?", 1)[0])
+    if path.name and not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)  # the umask may have removed bits, never added them: set exactly
+
+
+#: Tables every revision of this engine's schema has; a database holding other tables but no
+#: ``alembic_version`` is not a ledger.
+LEDGER_TABLES = {"ledger_accounts", "ledger_settlements", "ledger_entries", "ledger_day_stats"}
 
 
 def _one_line(error: BaseException) -> str:
@@ -213,7 +255,23 @@ def _checked_url(url: str | Path) -> str:
         if head and head != SQLITE_HEADER:
             raise EngineInputError(f"ledger {text!r}: not a SQLite database; expected a ledger written by "
                                    "this engine, or a new file name")
+        if head:
+            _refuse_foreign_sqlite(path, text)
     return text if "://" in text else f"sqlite:///{path.resolve()}"
+
+
+def _refuse_foreign_sqlite(path: Path, where: str) -> None:
+    """Refuse a SQLite database with tables but no ``alembic_version``, read-only and before any
+    engine opens it (the WAL pragma alone would rewrite its header): a foreign file stays untouched."""
+    try:
+        with closing(sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=5.0)) as connection:
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error as error:
+        raise EngineInputError(f"ledger {where!r}: not a usable SQLite ledger ({_one_line(error)}); expected "
+                               "a ledger written by this engine, or a new file name") from None
+    if tables and "alembic_version" not in tables:
+        raise EngineInputError(f"ledger {where!r}: holds tables {sorted(tables)[:3]} but no ledger schema; "
+                               "expected a ledger written by this engine, or a new file name")
 
 
 def _known_revisions(config: Config) -> set[str]:
@@ -228,7 +286,15 @@ def _check_revision(engine: Engine, config: Config, where: str) -> None:
 
     try:
         with engine.connect() as connection:
-            if not inspect(connection).has_table("alembic_version"):
+            tables = set(inspect(connection).get_table_names())
+            if "alembic_version" not in tables:
+                if tables:
+                    # a foreign database (another application's SQLite file, a shared schema):
+                    # refused before any DDL, so it stays exactly as it was
+                    engine.dispose()
+                    raise EngineInputError(
+                        f"ledger {where!r}: holds tables {sorted(tables)[:3]} but no ledger schema; expected "
+                        "a ledger written by this engine, or a new file name")
                 return
             found = [row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))]
     except (OperationalError, DatabaseError) as error:
@@ -259,6 +325,49 @@ class Ledger:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._bound = threading.local()  # the connection of an open :meth:`transaction`, per thread
+
+    @contextmanager
+    def transaction(self):
+        """Run everything inside as ONE database transaction: all settlements written commit
+        together or none does (a day and the month charges it changes), and reads inside see
+        the writes before them. Nested use joins the outer transaction.
+        """
+        if getattr(self._bound, "connection", None) is not None:
+            yield self
+            return
+        with self.engine.begin() as connection:
+            self._bound.connection = connection
+            try:
+                yield self
+            finally:
+                self._bound.connection = None
+
+    @contextmanager
+    def _connection(self, begin: bool = False):
+        bound = getattr(self._bound, "connection", None)
+        if bound is not None:
+            yield bound
+            return
+        with self.engine.connect() as connection:
+            if begin:
+                with connection.begin():
+                    yield connection
+            else:
+                yield connection
+
+    @contextmanager
+    def _session(self):
+        """A session in its own transaction, or joined to the open :meth:`transaction`: a failure
+        inside rolls the whole transaction back."""
+        bound = getattr(self._bound, "connection", None)
+        if bound is None:
+            with self._sessions.begin() as session:
+                yield session
+            return
+        with Session(bind=bound, join_transaction_mode="rollback_only", expire_on_commit=False) as session:
+            with session.begin():
+                yield session
 
     def close(self) -> None:
         """Release the database connections."""
@@ -296,11 +405,16 @@ class Ledger:
         if sum(amount for _, amount in rounded) != 0:  # pragma: no cover - guaranteed by round_legs
             raise ValueError(f"{key}: entries do not sum to 0 KRW")
         written = [LedgerEntry(leg.account, leg.kind, leg.detail, leg.quantity_kwh, amount) for leg, amount in rounded]
-        with self._sessions.begin() as session:
+        digest = settlement_digest(kind, period_start, period_end, park, written, day_stats, meta)
+        with self._session() as session:
+            self._check_park(session, park)
+            if self._stored_digest(session, key) == digest:
+                return written  # the same inputs settle to nothing new: no row is written or touched
             self._delete(session, key)
             settlement = Settlement(key=key, kind=kind, period_start=period_start, period_end=period_end,
                                     park=park, created_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
-                                    meta=json.dumps(meta or {}, sort_keys=True, default=str))
+                                    meta=json.dumps({**(meta or {}), "content_sha256": digest}, sort_keys=True,
+                                                    default=str))
             session.add(settlement)
             session.flush()
             accounts = self._accounts(session, {entry.account for entry in written})
@@ -325,6 +439,37 @@ class Ledger:
                  "amount_krw": entry.amount_krw} for entry in written]
 
     @staticmethod
+    def _stored_digest(session: Session, key: str) -> str | None:
+        stored = session.scalar(select(Settlement.meta).where(Settlement.key == key))
+        if stored is None:
+            return None
+        try:
+            return json.loads(stored).get("content_sha256")
+        except (ValueError, AttributeError):
+            return None
+
+    @staticmethod
+    def _check_park(session: Session, park: str) -> None:
+        """A ledger belongs to the park of its first settlement: refuse another park's books.
+
+        The check runs inside the writing transaction, so two parks settling at once cannot both pass.
+        """
+        first = session.execute(select(Settlement.park).order_by(Settlement.id).limit(1)).scalar()
+        if first is not None and first != park:
+            raise EngineInputError(f"ledger: belongs to park {first!r}, not {park!r}; expected the park "
+                                   "that settled it first (use another --db for another park)")
+
+    def has_settlement(self, key: str) -> bool:
+        """Whether a settlement ``key`` (e.g. ``day:2026-07-01``) is on the ledger."""
+        with self._connection() as connection:
+            return connection.execute(select(Settlement.id).where(Settlement.key == key)).first() is not None
+
+    def park(self) -> str | None:
+        """The park this ledger belongs to (of its first settlement), or None when nothing is settled."""
+        with self._connection() as connection:
+            return connection.execute(select(Settlement.park).order_by(Settlement.id).limit(1)).scalar()
+
+    @staticmethod
     def _delete(session: Session, key: str) -> None:
         old = session.scalar(select(Settlement.id).where(Settlement.key == key))
         if old is not None:
@@ -347,7 +492,7 @@ class Ledger:
     def append_alarms(self, rows: list[dict]) -> int:
         """Append rows of ``safety_alarms`` (columns of :class:`~market.ledger.models.AlarmRecord`
         without ``id``) in one transaction; returns how many were written."""
-        with self._sessions.begin() as session:
+        with self._session() as session:
             session.add_all([AlarmRecord(**row) for row in rows])
         return len(rows)
 
@@ -359,6 +504,7 @@ class Ledger:
         ``start``/``end`` (inclusive) filter on the day the entry is booked on.
         """
         query = _entry_query()
+        start, end = _as_date(start), _as_date(end)
         if key is not None:
             query = query.where(Settlement.key == key)
         if kind is not None:
@@ -369,16 +515,17 @@ class Ledger:
             query = query.where(Entry.day <= end)
         if account_prefix is not None:
             query = query.where(Account.name.startswith(account_prefix))
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             rows = connection.execute(query.order_by(Entry.id)).all()
         return _entry_frame(rows)
 
     def day_stats(self, start: dt.date, end: dt.date) -> pd.DataFrame:
         """Per participant and day statistics of the settled days in [start, end]."""
         columns = DAY_STAT_COLUMNS
+        start, end = _as_date(start), _as_date(end)
         query = select(*[DayStat.__table__.c[name] for name in columns]).where(
             DayStat.day >= start, DayStat.day <= end)
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             rows = connection.execute(query).all()
         return pd.DataFrame(rows, columns=columns)
 
@@ -387,13 +534,13 @@ class Ledger:
         query = _settlement_query()
         if kind is not None:
             query = query.where(Settlement.kind == kind)
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             rows = connection.execute(query.order_by(Settlement.period_start)).all()
         return pd.DataFrame(rows, columns=SETTLEMENT_COLUMNS)
 
     def read_tables(self) -> LedgerTables:
         """Entries, day statistics and settlements in ONE transaction (a consistent view of the ledger)."""
-        with self.engine.connect() as connection, connection.begin():
+        with self._connection(begin=True) as connection:
             entries = connection.execute(_entry_query().order_by(Entry.id)).all()
             stats = connection.execute(select(*[DayStat.__table__.c[name] for name in DAY_STAT_COLUMNS])).all()
             settlements = connection.execute(_settlement_query().order_by(Settlement.period_start)).all()
@@ -403,7 +550,7 @@ class Ledger:
     def version(self) -> tuple:
         """Changes whenever a settlement is written or replaced: (entry count, largest entry id,
         settlement count, newest settlement time), the last two as strings."""
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             entries = connection.execute(select(func.count(Entry.id), func.max(Entry.id))).one()
             settlements = connection.execute(select(func.count(Settlement.id), func.max(Settlement.created_at))).one()
         return tuple(entries) + tuple(str(value) for value in settlements)
@@ -421,7 +568,7 @@ class Ledger:
                         func.coalesce(func.sum(Entry.quantity_kwh), 0), func.count(Entry.id))
                  .join(Account, Account.id == Entry.account_id).join(Settlement, Settlement.id == Entry.settlement_id)
                  .where(*self._overlapping(first, last)).group_by(Account.name, Entry.kind))
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             rows = connection.execute(query).all()
         return pd.DataFrame(rows, columns=TOTAL_COLUMNS)
 
@@ -429,21 +576,23 @@ class Ledger:
         """Settlement kind -> how many settlements of that kind overlap [first, last]."""
         query = (select(Settlement.kind, func.count(Settlement.id)).where(*self._overlapping(first, last))
                  .group_by(Settlement.kind))
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             return {str(kind): int(count) for kind, count in connection.execute(query).all()}
 
     @staticmethod
     def _overlapping(first: dt.date, last: dt.date) -> tuple:
+        first, last = _as_date(first), _as_date(last)
         return Settlement.period_end >= first, Settlement.period_start <= last
 
     def alarms(self, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
         """Logged alarms with ``day`` in [start, end], in logging order (columns ``ALARM_COLUMNS``)."""
         query = select(*[AlarmRecord.__table__.c[name] for name in ALARM_COLUMNS])
+        start, end = _as_date(start), _as_date(end)
         if start is not None:
             query = query.where(AlarmRecord.day >= start)
         if end is not None:
             query = query.where(AlarmRecord.day <= end)
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             rows = connection.execute(query.order_by(AlarmRecord.id)).all()
         return pd.DataFrame(rows, columns=ALARM_COLUMNS)
 
@@ -451,5 +600,5 @@ class Ledger:
         """Balance of ``account`` over all settlements [KRW] (money received - money paid)."""
         query = (select(func.coalesce(func.sum(Entry.amount_krw), 0))
                  .join(Account, Account.id == Entry.account_id).where(Account.name == account))
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             return int(connection.execute(query).scalar_one())

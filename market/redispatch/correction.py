@@ -11,6 +11,9 @@ difference of two balanced sets of legs is balanced: the entries sum to
 (always revised minus day-ahead), never stacks corrections.
 
 Day statistics (RE100, peaks) stay those of the day-ahead settlement.
+
+A correction needs a settled day to correct: :func:`require_settled_day`
+refuses (one line) a day whose ``day:YYYY-MM-DD`` is not on the ledger.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from market.ledger import Leg, Ledger, LedgerEntry
 from market.ledger.vocabulary import LegKind, SettlementKind
 from market.settlement.config import SettlementRules
 from market.settlement.day import day_legs
+from microgrid.errors import EngineInputError
 from microgrid.park import Park
 
 
@@ -63,11 +67,20 @@ def correction_legs(park: Park, day_ahead: xr.Dataset, revised: xr.Dataset,
             if abs(amount) >= 1e-6 or abs(quantity) >= 1e-6]
 
 
+def require_settled_day(ledger: Ledger, day: dt.date) -> None:
+    """Raise :class:`~microgrid.errors.EngineInputError` unless ``day`` is settled on ``ledger``."""
+    key = SettlementKind.DAY.key(day.isoformat())
+    if not ledger.has_settlement(key):
+        raise EngineInputError(f"ledger: {key} is not settled; expected a settled day to correct "
+                               f"(run `microgrid settle --date {day.isoformat()}` first)")
+
+
 def settle_correction(ledger: Ledger, park: Park, day_ahead: xr.Dataset, revised: xr.Dataset,
                       rules: SettlementRules | None = None) -> Correction:
     """Write the correction of a re-dispatched day in one transaction (see module docstring)."""
     day = dt.date.fromisoformat(str(day_ahead.attrs["date"]))
     key = correction_key(day)
+    require_settled_day(ledger, day)
     meta = {"redispatch_from": revised.attrs.get("redispatch_from"), "outages": revised.attrs.get("outages"),
             "pricing_rule": revised.attrs.get("pricing_rule"), "corrects": SettlementKind.DAY.key(day.isoformat())}
     entries = ledger.replace_settlement(key, SettlementKind.CORRECTION, day, day, park.name,

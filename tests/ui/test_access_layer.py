@@ -90,7 +90,11 @@ def test_ledger_version_changes_when_a_day_is_resettled(demo_results, tmp_path):
         before = ledger_version(ledger)
         park = read_park(None)
         rules = rules_for(park)
-        settle_day(ledger, park, read_dispatch(f"{demo_results.results}/dispatch-2026-07-01.nc"), rules)
+        dataset = read_dispatch(f"{demo_results.results}/dispatch-2026-07-01.nc")
+        settle_day(ledger, park, dataset, rules)
+        assert ledger_version(ledger) == before  # unchanged inputs settle to nothing new
+        dataset.attrs["trade_fee_krw_per_kwh"] = float(dataset.attrs["trade_fee_krw_per_kwh"]) + 1.0
+        settle_day(ledger, park, dataset, rules)  # a changed day is re-settled
         assert ledger_version(ledger) != before
     finally:
         ledger.close()

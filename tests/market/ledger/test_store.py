@@ -174,3 +174,16 @@ def test_concurrent_reader_sees_old_or_new_day_never_a_mix(tmp_path, small_park,
     thread.join()
     assert not errors
     assert all(snapshot in (snapshot_old, snapshot_new) for snapshot in seen)
+
+
+def test_resettling_unchanged_inputs_writes_nothing_and_changed_inputs_do(ledger, small_park, dispatched):
+    first, second = dispatched[("shared_savings", "2026-07-01")], dispatched[("marginal", "2026-07-01")]
+    settle_day(ledger, small_park, first)
+    version, created = ledger.version(), ledger.settlements()["created_at"].tolist()
+    settle_day(ledger, small_park, first)
+    assert ledger.version() == version  # no row rewritten: same entry ids, same settlement time
+    assert ledger.settlements()["created_at"].tolist() == created
+    settle_day(ledger, small_park, second)
+    assert ledger.version() != version
+    meta = __import__("json").loads(ledger.settlements()["meta"].iloc[0])
+    assert len(meta["content_sha256"]) == 64

@@ -82,3 +82,15 @@ def test_bad_redispatch_input_is_one_line(demo, options, message):
         redispatch(park, day_ahead, pd.Timestamp("2026-07-01 14:00"), **options)
     with pytest.raises(EngineInputError, match="not a step start"):
         redispatch(park, day_ahead, pd.Timestamp("2026-07-01 14:30"))
+
+
+def test_no_correction_for_an_unsettled_day(demo):
+    from microgrid.errors import EngineInputError
+
+    park, day_ahead = demo
+    revised = redispatch(park, day_ahead, pd.Timestamp("2026-07-01 18:00"), outages=["F3"]).dataset
+    ledger = open_ledger("sqlite://")
+    with pytest.raises(EngineInputError, match=r"day:2026-07-01 is not settled") as caught:
+        settle_correction(ledger, park, day_ahead, revised)
+    assert "\n" not in str(caught.value)
+    assert ledger.entries().empty and ledger.settlements().empty

@@ -94,12 +94,17 @@ def build_cases(root: Path) -> list[Case]:
         "db_folder": (str(path("db/folder.sqlite")), "is a folder"),
         "db_missing_folder": (str(path("nonexistent/deeper/x.sqlite")), "does not exist"),
         "db_missing_folder_url": (f"sqlite:///{path('nonexistent2/x.sqlite')}", "does not exist"),
-        "db_postgres_no_driver": ("postgresql://user@127.0.0.1:1/ledger", "ledger URL"),
+        "db_foreign_sqlite": (str(sqlite_file), "no ledger schema"),
     }
     for name, (url, fragment) in ledgers.items():
         add(name, ["statement", "--participant", "T01", "--month", "2026-07", "--db", url,
                    "--out", str(path(f"out/{name}/s.csv"))], 2, fragment,
             [str(path("nonexistent")), str(path("nonexistent2"))])
+    # with the PostgreSQL driver installed (psycopg, a test dependency), a server that refuses the
+    # connection is an unavailable service, exit 5
+    add("db_postgres_no_answer", ["statement", "--participant", "T01", "--month", "2026-07", "--db",
+                                  "postgresql://user@127.0.0.1:1/ledger", "--out", str(path("out/pg/s.csv"))],
+        5, "does not answer")
 
     # -- dates ----------------------------------------------------------------------------------
     for name, value, fragment in [
