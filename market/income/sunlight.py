@@ -16,6 +16,11 @@ Sinan county's 2018 ordinance; overridable in the park file's ``[income]``):
 3. A tenant is eligible once it has been settled for
    ``eligibility_lag_quarters`` quarters before this one (newcomers wait,
    as in Sinan). When nobody is eligible, the inflow stays in the fund.
+4. Money left in the fund by earlier quarters (nobody eligible then) is
+   carried forward: it is added to the next quarter's payout (recorded as
+   ``carried_in_krw`` in the settlement's meta), so the fund empties as soon
+   as someone is eligible. Only quarters ending before this one count, so
+   re-settling a quarter never pays the same money twice.
 
 Integer KRW are shared by the largest-remainder method, so the payout sums
 exactly to the inflow; nothing is lost to rounding.
@@ -56,7 +61,7 @@ class IncomeSettlement:
     inflow_krw : int
         Paid into the fund [KRW].
     paid_krw : int
-        Paid out [KRW] (``inflow_krw`` unless nobody is eligible).
+        Paid out [KRW] (``inflow_krw + carried_in_krw`` unless nobody is eligible).
     table : pandas.DataFrame
         Per participant, columns ``STATEMENT_COLUMNS`` ([KRW], basis in kWh or m^2).
     entries : list of LedgerEntry
@@ -67,6 +72,18 @@ class IncomeSettlement:
     paid_krw: int
     table: pd.DataFrame
     entries: list[LedgerEntry]
+    carried_in_krw: int = 0
+
+
+def carried_forward_krw(ledger: Ledger, before: dt.date) -> int:
+    """Money left in ``park:sunlight_fund`` by income settlements of quarters ending before ``before`` [KRW]."""
+    settlements = ledger.settlements(SettlementKind.INCOME)
+    if settlements.empty:
+        return 0
+    earlier = set(settlements.loc[pd.to_datetime(settlements["period_end"]).dt.date < before, "key"])
+    entries = ledger.entries(kind=SettlementKind.INCOME, account_prefix=accounts.SUNLIGHT_FUND)
+    entries = entries[(entries["account"] == accounts.SUNLIGHT_FUND) & entries["key"].isin(earlier)]
+    return int(round(float(entries["amount_krw"].sum())))
 
 
 def worker_heads(settlements: pd.DataFrame) -> dict[str, dict[str, int]]:
@@ -145,7 +162,8 @@ def settle_income(ledger: Ledger, park: Park, rules: SettlementRules, quarter: s
     weights = [tenant_weight * b / tenant_basis if tenant_basis else 0.0 for b in table["basis"]]
     weights += [worker_weight * h * rule.worker_weight / worker_units if worker_units else 0.0
                 for h in table["heads"]]
-    shares = allocate_largest_remainder(inflow, weights) if sum(weights) > 0 else [0] * len(weights)
+    carried = carried_forward_krw(ledger, start)
+    shares = allocate_largest_remainder(inflow + carried, weights) if sum(weights) > 0 else [0] * len(weights)
     count = len(table)
     table["tenant_krw"], table["workers_krw"] = shares[:count], shares[count:]
     table["per_worker_krw"] = [w / h if h else 0.0 for w, h in zip(table["workers_krw"], table["heads"])]
@@ -161,6 +179,6 @@ def settle_income(ledger: Ledger, park: Park, rules: SettlementRules, quarter: s
         paid += int(row.tenant_krw) + int(row.workers_krw)
     key = SettlementKind.INCOME.key(quarter)
     heads = {row.participant: int(row.heads) for row in table.itertuples(index=False) if row.workers_krw}
-    meta = {"quarter": quarter, "rule": {**rule.model_dump(), "source": rule.source}, WORKER_HEADS: heads}
+    meta = {"quarter": quarter, "carried_in_krw": carried if paid else 0, "rule": {**rule.model_dump(), "source": rule.source}, WORKER_HEADS: heads}
     entries = ledger.replace_settlement(key, SettlementKind.INCOME, start, end, park.name, legs, None, meta)
-    return IncomeSettlement(key, inflow, paid, table[STATEMENT_COLUMNS], entries)
+    return IncomeSettlement(key, inflow, paid, table[STATEMENT_COLUMNS], entries, carried if paid else 0)

@@ -56,3 +56,19 @@ def test_bad_quarter_is_refused(ledger, small_park):
         settle_income(ledger, small_park, default_rules(), "2026-3")
     with pytest.raises(EngineInputError, match="no settled day"):
         settle_income(ledger, small_park, default_rules(), "2026-Q1")
+
+
+def test_undistributed_fund_is_carried_forward_to_a_later_quarter(ledger, small_park, dispatched):
+    settle_day(ledger, small_park, dispatched[("shared_savings", "2026-01-10")])
+    rules = default_rules()  # lag 1 quarter: nobody is eligible in Q1, the Q1 inflow stays in the fund
+    q1 = settle_income(ledger, small_park, rules, "2026-Q1")
+    assert q1.paid_krw == 0 and ledger.balance("park:sunlight_fund") == q1.inflow_krw > 0
+    settle_day(ledger, small_park, dispatched[("shared_savings", "2026-07-01")])
+    q3 = settle_income(ledger, small_park, rules, "2026-Q3")  # tenants settled in Q1 are now eligible
+    assert q3.carried_in_krw == q1.inflow_krw
+    assert q3.paid_krw == q3.inflow_krw + q1.inflow_krw
+    assert ledger.balance("park:sunlight_fund") == 0
+    meta = ledger.settlements("income").set_index("key").loc["income:2026-Q3", "meta"]
+    assert f'"carried_in_krw": {q1.inflow_krw}' in meta  # visible on the ledger
+    again = settle_income(ledger, small_park, rules, "2026-Q3")  # re-settling Q3 carries the same, once
+    assert again.paid_krw == q3.paid_krw and ledger.balance("park:sunlight_fund") == 0
