@@ -28,13 +28,12 @@ SEASONS = ("summer", "spring_autumn", "winter")
 TARIFF_TIMEZONE = "Asia/Seoul"
 
 
-#: Years the shipped tariff and export-price files describe when a file states no ``years = [first, last]``
-#: of its own: the tariff is KEPCO's 2026-04-16 revision, the export price representative SMP of 2025
-#: (their headers). A day outside is refused, not priced with the nearest year's figures.
-DATA_YEARS = (2025, 2026)
+#: Placeholder of the ``years`` fields before a file is read: the years a day may fall in come from each
+#: data file's ``valid_from``/``valid_to`` (or ``years = [first, last]``), never from code.
+ANY_YEARS = (1, 9999)
 
 
-def check_covered(first: dt.date, last: dt.date, what: str, years: tuple[int, int] = DATA_YEARS) -> None:
+def check_covered(first: dt.date, last: dt.date, what: str, years: tuple[int, int] = ANY_YEARS) -> None:
     """Refuse days ``first..last`` outside the ``years`` a data file ``what`` covers (one line, the valid range).
 
     The one coverage check: the tariff and export-price readers call it on every index they price,
@@ -53,10 +52,10 @@ def _covered_index(index: pd.DatetimeIndex, what: str, years: tuple[int, int]) -
 
 
 def _years_of(raw: dict, what: str) -> tuple[int, int]:
-    years = raw.get("years", DATA_YEARS)
+    years = raw.get("years")
     if (not isinstance(years, (list, tuple)) or len(years) != 2 or not all(isinstance(y, int) for y in years)
             or years[0] > years[1]):
-        raise EngineInputError(f"{what}: years = {years!r}: expected [first, last] years")
+        raise EngineInputError(f"{what}: years = {years!r}: expected [first, last] years, or valid_from/valid_to dates")
     return int(years[0]), int(years[1])
 
 
@@ -66,10 +65,16 @@ def check_operating_days(park, first: dt.date, last: dt.date) -> None:
     Cheap (data files only, no weather or optimiser): the command line runs it before loading them.
     A day with a daylight-saving change (23 or 25 hours) is refused: the dispatch plans 24-hour days.
     """
-    for name in sorted({participant.tariff for participant in park.participants}):
-        check_covered(first, last, f"tariff {name!r}", load_tariff(name).years)
     check_covered(first, last, f"export price {park.market.export_price!r}",
                   load_export_price(park.market.export_price).years)
+    for name in sorted({participant.tariff for participant in park.participants}):
+        low, high = tariff_validity(name)
+        check_covered(first, last, f"tariff {name!r}",
+                      (low.year if low else 1, high.year if high else 9999))
+        day = first
+        while day <= last:  # a gap between versions, or a version starting mid-year
+            load_tariff(name, day)
+            day += dt.timedelta(days=1)
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(park.park.timezone)
@@ -89,6 +94,11 @@ def _local(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """``index`` in Korean local time; naive timestamps are taken as local already."""
     index = pd.DatetimeIndex(index)
     return index.tz_convert(TARIFF_TIMEZONE) if index.tz is not None else index
+
+
+def tariff_day(index: pd.DatetimeIndex) -> dt.date:
+    """Korean calendar day of the first interval start of ``index``: the day whose tariff prices it."""
+    return _local(pd.DatetimeIndex(index)[:1])[0].date()
 
 
 @dataclass(frozen=True)
@@ -128,13 +138,20 @@ class Tariff:
     season_of_month: dict[int, str]
     band_of_hour: dict[str, tuple[str, ...]]
     rates: dict[str, dict[str, float]]
-    #: First and last year the file covers (:data:`DATA_YEARS` unless it says ``years``).
-    years: tuple[int, int] = field(default=DATA_YEARS)
+    #: First and last year the file covers (its ``valid_from``/``valid_to`` or ``years``).
+    years: tuple[int, int] = field(default=ANY_YEARS)
+    #: First and last day (Korean calendar) this version of the tariff is in force; ``None``: open.
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
 
     def bands(self, index: pd.DatetimeIndex) -> np.ndarray:
         """Tariff band (``light``/``mid``/``peak``) of each interval start."""
         index = _local(index)
-        _covered_index(index, f"tariff {self.name!r}", self.years)
+        if len(index):
+            for day in (index.min().date(), index.max().date()):
+                if not _valid_on(self, day):
+                    raise EngineInputError(f"tariff {self.name!r}: the version {_validity(self)} does not apply "
+                                           f"to {day.isoformat()}; expected load_tariff({self.name!r}, day)")
         seasons = [self.season_of_month[month] for month in index.month]
         weekday_band = np.array(
             [self.band_of_hour[season][hour] for season, hour in zip(seasons, index.hour)],
@@ -181,14 +198,94 @@ def _read_toml_resource(folder: str, name: str, what: str) -> dict:
 
 def available_tariffs() -> list[str]:
     """Names of the tariff data files shipped with the engine."""
+    return sorted({stem.split("@")[0] for stem in _tariff_files()})
+
+
+def _date_of(raw: dict, key: str, what: str) -> dt.date | None:
+    value = raw.get(key)
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise EngineInputError(f"{what}: {key} = {value!r}: expected a date YYYY-MM-DD") from None
+
+
+def _valid_on(data, day: dt.date) -> bool:
+    return ((data.valid_from is None or data.valid_from <= day)
+            and (data.valid_to is None or day <= data.valid_to))
+
+
+def _validity(data) -> str:
+    low = data.valid_from.isoformat() if data.valid_from else "the start"
+    high = data.valid_to.isoformat() if data.valid_to else "open-ended"
+    return f"valid {low} to {high}"
+
+
+def _validity_years(raw: dict, what: str) -> tuple[int, int]:
+    """Years a data file covers: its ``valid_from``/``valid_to`` (open end: far future), else ``years``."""
+    low, high = _date_of(raw, "valid_from", what), _date_of(raw, "valid_to", what)
+    if low is None and high is None:
+        return _years_of(raw, what)
+    return (low.year if low else 1, high.year if high else 9999)
+
+
+def tariff_versions(name: str) -> tuple[Tariff, ...]:
+    """Every version of tariff ``name``, oldest first.
+
+    The current version is ``tariffs/<name>.toml``; earlier ones are ``tariffs/<name>@<revision>.toml``,
+    each with its ``valid_from``/``valid_to`` (the days, in the Korean calendar, it is in force).
+    """
+    files = [name] if name in _tariff_files() else []
+    files += sorted(stem for stem in _tariff_files() if stem.startswith(name + "@"))
+    if not files:
+        _read_toml_resource("tariffs", name, "tariff")  # raises the one-line "unknown name"
+    return tuple(sorted((_load_version(stem) for stem in files),
+                        key=lambda t: t.valid_from or dt.date.min))
+
+
+def tariff_validity(name: str) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day any version of tariff ``name`` covers (``None``: open)."""
+    versions = tariff_versions(name)
+    lows = [t.valid_from for t in versions]
+    highs = [t.valid_to for t in versions]
+    return (None if None in lows else min(lows)), (None if None in highs else max(highs))
+
+
+@lru_cache(maxsize=64)
+def load_tariff(name: str, day: dt.date | None = None) -> Tariff:
+    """The version of tariff ``name`` in force on ``day`` (the current file when ``day`` is None).
+
+    Raises
+    ------
+    EngineInputError
+        When no version of ``name`` is valid on ``day``: one line naming the tariff, the date and the
+        validity range of its data files.
+    """
+    if day is None:
+        return _load_version(name)
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    versions = tariff_versions(name)
+    for version in versions:
+        if _valid_on(version, day):
+            return version
+    ranges = ", ".join(_validity(version).removeprefix("valid ") for version in versions)
+    raise EngineInputError(f"tariff {name!r}: no version valid on {day.isoformat()}; its data files cover "
+                           f"{ranges}")
+
+
+@lru_cache(maxsize=1)
+def _tariff_files() -> tuple[str, ...]:
     package = resources.files("microgrid.data").joinpath("tariffs")
-    return sorted(p.name.removesuffix(".toml") for p in package.iterdir() if p.name.endswith(".toml"))
+    return tuple(sorted(p.name.removesuffix(".toml") for p in package.iterdir() if p.name.endswith(".toml")))
 
 
 @lru_cache(maxsize=32)
-def load_tariff(name: str) -> Tariff:
-    """Read the tariff data file ``name`` from ``microgrid/data/tariffs``."""
-    raw = _read_toml_resource("tariffs", name, "tariff")
+def _load_version(stem: str) -> Tariff:
+    """Read one tariff data file ``stem`` from ``microgrid/data/tariffs``."""
+    name = stem.split("@")[0]
+    raw = _read_toml_resource("tariffs", stem, "tariff")
     season_of_month = {month: season for season, months in raw["seasons"].items() for month in months}
     band_of_hour = {}
     for season in raw["bands"]:
@@ -210,7 +307,9 @@ def load_tariff(name: str) -> Tariff:
         season_of_month=season_of_month,
         band_of_hour=band_of_hour,
         rates={season: {band: float(v) for band, v in bands.items()} for season, bands in raw["rates"].items()},
-        years=_years_of(raw, f"tariff {name!r}"),
+        years=_validity_years(raw, f"tariff {stem!r}"),
+        valid_from=_date_of(raw, "valid_from", f"tariff {stem!r}"),
+        valid_to=_date_of(raw, "valid_to", f"tariff {stem!r}"),
     )
 
 
@@ -222,8 +321,8 @@ class ExportPrice:
     source: str
     monthly_mean_krw_per_kwh: tuple[float, ...]
     hourly_shape: tuple[float, ...]
-    #: First and last year the file covers (:data:`DATA_YEARS` unless it says ``years``).
-    years: tuple[int, int] = field(default=DATA_YEARS)
+    #: First and last year the file covers (its ``valid_from``/``valid_to`` or ``years``).
+    years: tuple[int, int] = field(default=ANY_YEARS)
 
     def price(self, index: pd.DatetimeIndex) -> np.ndarray:
         """Export price of each interval [KRW/kWh]."""
@@ -242,5 +341,5 @@ def load_export_price(name: str) -> ExportPrice:
         source=raw["source"],
         monthly_mean_krw_per_kwh=tuple(raw["monthly_mean_krw_per_kwh"]),
         hourly_shape=tuple(raw["hourly_shape"]),
-        years=_years_of(raw, f"market.export_price {name!r}"),
+        years=_validity_years(raw, f"market.export_price {name!r}"),
     )

@@ -335,7 +335,8 @@ def settle(
     _operating_days(park, day)
     _input_file(metered, "--metered")
     dataset = _day_ahead(workspace, park, day)
-    measured = read_metered(metered, dataset) if metered is not None else None
+    contracts = {participant.name: participant.contract_power_kw for participant in park.participants}
+    measured = read_metered(metered, dataset, contracts) if metered is not None else None
     both = workspace.settle_day(park, rules, day, dataset, measured)
     settled, basic = both.day, both.basic
     stats = settled.stats

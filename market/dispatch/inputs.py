@@ -20,7 +20,7 @@ import xarray as xr
 from microgrid.errors import EngineInputError
 from microgrid.inputs import DispatchInputs
 from microgrid.park import Park
-from microgrid.tariffs import load_export_price, load_tariff
+from microgrid.tariffs import load_export_price, load_tariff, tariff_day
 
 
 @dataclass(frozen=True)
@@ -88,11 +88,11 @@ def _aligned(array: xr.DataArray, dim: str, labels: list[str], what: str, time: 
     return values
 
 
-def _demand_charge_rate(park: Park, window_hours: float) -> np.ndarray:
+def _demand_charge_rate(park: Park, window_hours: float, day=None) -> np.ndarray:
     """Each participant's basic charge weighted onto a window of ``window_hours`` [KRW/kW]."""
     rate = np.empty(len(park.participants))
     for position, participant in enumerate(park.participants):
-        tariff = load_tariff(participant.tariff)
+        tariff = load_tariff(participant.tariff, day)
         rate[position] = (
             tariff.basic_charge_krw_per_kw_month
             * (1 + tariff.power_industry_fund_rate)
@@ -150,7 +150,8 @@ def sub_window(data: DispatchData, steps: slice, initial_soc_kwh: dict[str, floa
     storages = data.park.assets_of_role("storage")
     return replace(
         data, **sliced,
-        demand_charge_krw_per_kw=_demand_charge_rate(data.park, len(sliced["time"]) * data.step_hours),
+        demand_charge_krw_per_kw=_demand_charge_rate(data.park, len(sliced["time"]) * data.step_hours,
+                                                     tariff_day(sliced["time"].values)),
         initial_soc_kwh=_initial_soc(storages, initial_soc_kwh),
     )
 
@@ -177,7 +178,7 @@ def build_dispatch_data(park: Park, inputs: DispatchInputs, pricing_rule: str | 
     demand_hours = np.empty((len(time), len(participants)), dtype=bool)
     per_tariff: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for position, participant in enumerate(park.participants):
-        tariff = load_tariff(participant.tariff)
+        tariff = load_tariff(participant.tariff, tariff_day(time))
         if tariff.name not in per_tariff:
             per_tariff[tariff.name] = (tariff.marginal_import_price(time), tariff.demand_charge_applies(time))
         import_price[:, position], demand_hours[:, position] = per_tariff[tariff.name]
@@ -211,7 +212,7 @@ def build_dispatch_data(park: Park, inputs: DispatchInputs, pricing_rule: str | 
         import_price=import_price,
         export_price=export_price,
         demand_charge_hours=demand_hours,
-        demand_charge_krw_per_kw=_demand_charge_rate(park, len(time) * step_hours),
+        demand_charge_krw_per_kw=_demand_charge_rate(park, len(time) * step_hours, tariff_day(time)),
         may_buy=may_buy,
         initial_soc_kwh=_initial_soc(storages, inputs.initial_soc_kwh),
         storage_wear_krw_per_kwh=np.array(

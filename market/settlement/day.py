@@ -37,7 +37,7 @@ from market.settlement.kepco import energy_bill, peak_demand_kw
 from market.settlement.metered import Metered
 from microgrid.errors import EngineInputError
 from microgrid.park import Park
-from microgrid.tariffs import BANDS, load_tariff
+from microgrid.tariffs import BANDS, load_tariff, tariff_day
 
 REQUIRED = ("load", "grid_import", "grid_export", "sold", "bought", "trade", "trade_price", "export_price",
             "import_price", "asset_generation", "asset_renewable", "charge", "discharge", "soc")
@@ -155,7 +155,7 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
     stats = []
     for position, name in enumerate(participants):
         own_legs_from = len(legs)
-        tariff = load_tariff(park.participant(name).tariff)
+        tariff = load_tariff(park.participant(name).tariff, tariff_day(time))
         if tariff.name not in calendars:
             bands = tariff.bands(time)
             calendars[tariff.name] = (bands, tariff.energy_rate(time), bands != "light")

@@ -12,11 +12,18 @@ A row with an empty ``asset`` is the participant's load; a row with an
 asset is that asset's delivered generation (``participant`` may be empty,
 and must be the owner when given). Intervals or names not in the file keep
 their scheduled value.
+
+Plausibility (the refusing part of validation): given each participant's
+contract power [kW], a load reading above :data:`IMPLAUSIBLE_MULTIPLE` times
+the energy that power can deliver in the interval is refused with the line
+named, never billed (a 1e7 kWh hour for a 500 kW tenant is a meter or export
+fault, not consumption).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +33,10 @@ import xarray as xr
 from microgrid.errors import EngineInputError
 
 COLUMNS = ("timestamp", "participant", "asset", "energy_kwh")
+
+#: A load reading above this multiple of contract power x interval length [-] is physically
+#: implausible (a customer's breaker and transformer trip long before) and refused.
+IMPLAUSIBLE_MULTIPLE = 10.0
 
 
 @dataclass(frozen=True)
@@ -44,14 +55,18 @@ class Metered:
     asset_generation: xr.DataArray
 
 
-def read_metered(path: str | Path, dataset: xr.Dataset) -> Metered:
+def read_metered(path: str | Path, dataset: xr.Dataset,
+                 contract_power_kw: Mapping[str, float] | None = None) -> Metered:
     """Read a metered CSV for the day of ``dataset`` (see module docstring).
+
+    ``contract_power_kw`` (participant -> contract power [kW]), when given, refuses load
+    readings above :data:`IMPLAUSIBLE_MULTIPLE` times it over the interval.
 
     Raises
     ------
     EngineInputError
         A missing column, an unknown name, a timestamp outside the day, a
-        duplicate or a negative or non-finite energy.
+        duplicate, a negative or non-finite energy or an implausible reading.
     """
     path = Path(path)
     source = str(path)
@@ -68,12 +83,19 @@ def read_metered(path: str | Path, dataset: xr.Dataset) -> Metered:
         raise EngineInputError(f"{source}: missing column {missing[0]!r}; expected columns {list(COLUMNS)}")
     if frame.empty:
         raise EngineInputError(f"{source}: no rows; expected one row per interval and metered participant or asset")
-    return metered_from_frame(frame, dataset, source)
+    return metered_from_frame(frame, dataset, source, contract_power_kw)
 
 
-def metered_from_frame(frame: pd.DataFrame, dataset: xr.Dataset, source: str = "<metered>") -> Metered:
+def implausible_limit_kwh(contract_power_kw: float, step_hours: float) -> float:
+    """Largest load reading accepted in one interval [kWh]: ``IMPLAUSIBLE_MULTIPLE`` x power [kW] x hours [h]."""
+    return IMPLAUSIBLE_MULTIPLE * contract_power_kw * step_hours
+
+
+def metered_from_frame(frame: pd.DataFrame, dataset: xr.Dataset, source: str = "<metered>",
+                       contract_power_kw: Mapping[str, float] | None = None) -> Metered:
     """Align a metered frame with columns ``COLUMNS`` to ``dataset`` (see :func:`read_metered`)."""
     time = pd.DatetimeIndex(dataset.indexes["time"])
+    step_hours = (time[1] - time[0]) / pd.Timedelta(hours=1) if len(time) > 1 else 1.0
     timezone = str(time.tz)
     load = dataset["load"].copy(deep=True)
     generation = dataset["asset_generation"].copy(deep=True)
@@ -111,6 +133,13 @@ def metered_from_frame(frame: pd.DataFrame, dataset: xr.Dataset, source: str = "
         else:
             if participant not in participants:
                 raise EngineInputError(f"{where}: participant = {participant!r}: unknown participant")
+            if contract_power_kw and participant in contract_power_kw:
+                limit = implausible_limit_kwh(float(contract_power_kw[participant]), step_hours)
+                if energy > limit:
+                    raise EngineInputError(
+                        f"{where}: energy_kwh = {row.energy_kwh!r}: implausible for {participant!r} (contract power "
+                        f"{contract_power_kw[participant]:g} kW); expected at most {limit:g} kWh in a "
+                        f"{step_hours:g} h interval")
             key = ("load", participant, stamp)
             load.loc[{"time": stamp, "participant": participant}] = energy
         if key in seen:

@@ -65,7 +65,7 @@ def settle_basic_charge(ledger: Ledger, park: Park, month: str) -> BasicSettleme
     peaks = monthly_peaks(ledger, month)
     legs, rows = [], []
     for participant in park.participants:
-        tariff = load_tariff(participant.tariff)
+        tariff = load_tariff(participant.tariff, first)
         history = peaks.loc[participant.name].dropna().to_dict() if participant.name in peaks.index else {}
         demand = billing_demand_kw(history, month, participant.contract_power_kw,
                                    tariff.billing_demand_floor_fraction)

@@ -68,9 +68,9 @@ def test_named_hours(tariff):
 
 @pytest.mark.parametrize(("date", "season"), [
     ("2026-07-01", "summer"), ("2026-06-10", "summer"), ("2026-08-20", "summer"),
-    ("2026-03-11", "spring_autumn"), ("2026-05-13", "spring_autumn"), ("2026-09-16", "spring_autumn"),
+    ("2026-10-14", "spring_autumn"), ("2026-05-13", "spring_autumn"), ("2026-09-16", "spring_autumn"),
     ("2026-10-14", "spring_autumn"),
-    ("2026-01-14", "winter"), ("2026-02-11", "winter"), ("2026-11-18", "winter"), ("2026-12-16", "winter"),
+    ("2026-11-25", "winter"), ("2026-12-09", "winter"), ("2026-11-18", "winter"), ("2026-12-16", "winter"),
 ])
 def test_weekday_bands_follow_the_domain_table(tariff, date, season):
     assert day_type(dt.date.fromisoformat(date)) == "weekday"
@@ -80,7 +80,7 @@ def test_weekday_bands_follow_the_domain_table(tariff, date, season):
     np.testing.assert_array_equal(tariff.energy_rate(_day(date)), expected_rate)
 
 
-@pytest.mark.parametrize(("date", "season"), [("2026-07-04", "summer"), ("2026-01-17", "winter"),
+@pytest.mark.parametrize(("date", "season"), [("2026-07-04", "summer"), ("2026-11-21", "winter"),
                                               ("2026-04-18", "spring_autumn")])
 def test_saturday_bills_peak_as_mid(tariff, date, season):
     expected = ["mid" if band == "peak" else band for band in _expected_weekday(season)]
@@ -97,7 +97,8 @@ def test_saturday_bills_peak_as_mid(tariff, date, season):
     "2026-01-01",  # New Year (Thursday)
     "2026-12-25",  # Christmas (Friday)
 ])
-def test_sundays_and_public_holidays_are_all_light(tariff, date):
+def test_sundays_and_public_holidays_are_all_light(date):
+    tariff = load_tariff(TARIFF, dt.date.fromisoformat(date))  # the version in force that day
     assert day_type(dt.date.fromisoformat(date)) == "holiday"
     assert set(tariff.bands(_day(date))) == {"light"}
     assert not tariff.demand_charge_applies(_day(date)).any()
@@ -116,8 +117,8 @@ def test_quarter_hour_band_edges(tariff):
 def test_marginal_import_price_by_hand(tariff):
     stamps = pd.DatetimeIndex(pd.to_datetime([
         "2026-07-01 16:00",  # summer peak:   (229.0 + 9 + 5) x 1.027
-        "2026-01-14 03:00",  # winter light:  (123.0 + 14) x 1.027
-        "2026-04-15 10:00",  # spring mid:    (133.4 + 14) x 1.027
+        "2026-11-25 03:00",  # winter light:  (123.0 + 14) x 1.027
+        "2026-04-16 10:00",  # spring mid:    (133.4 + 14) x 1.027
         "2026-12-16 17:00",  # winter peak:   (204.6 + 14) x 1.027
         "2026-07-05 16:00",  # summer Sunday: (116.0 + 14) x 1.027
     ])).tz_localize("Asia/Seoul")
@@ -161,3 +162,39 @@ def test_demand_charge_and_adders(tariff):
 def test_unknown_tariff_is_an_input_error():
     with pytest.raises(EngineInputError, match="kepco_nope"):
         load_tariff("kepco_nope")
+
+
+# Validity: each day is priced by the version of the tariff in force on it.
+
+def test_a_july_weekday_at_14_is_peak_before_2026_04_16_and_mid_after():
+    """By hand from the two data files: old summer peak 10-12, 13-17; new summer mid 08-15, peak 15-21."""
+    old, new = load_tariff(TARIFF, dt.date(2025, 7, 1)), load_tariff(TARIFF, dt.date(2026, 7, 1))
+    assert (old.valid_from, old.valid_to) == (dt.date(2025, 1, 1), dt.date(2026, 4, 15))
+    assert new.valid_from == dt.date(2026, 4, 16)
+    assert _band_at(old, "2025-07-01 14:00") == "peak"   # Tuesday
+    assert _band_at(new, "2026-07-01 14:00") == "mid"    # Wednesday
+    old_peak = [h for h, b in enumerate(old.bands(_day("2025-07-01"))) if b == "peak"]
+    new_peak = [h for h, b in enumerate(new.bands(_day("2026-07-01"))) if b == "peak"]
+    assert old_peak == [10, 11, 13, 14, 15, 16] and new_peak == [15, 16, 17, 18, 19, 20]
+
+
+def test_the_switch_falls_between_2026_04_15_and_2026_04_16():
+    before, after = load_tariff(TARIFF, dt.date(2026, 4, 15)), load_tariff(TARIFF, dt.date(2026, 4, 16))
+    assert before is not after
+    # 10:00 on a spring weekday: peak under the old bands, mid under the new (both Wed/Thu weekdays).
+    assert _band_at(before, "2026-04-15 10:00") == "peak" and _band_at(after, "2026-04-16 10:00") == "mid"
+    # 21:00 is mid in both; 22:00 mid before, light after.
+    assert _band_at(before, "2026-04-15 22:00") == "mid" and _band_at(after, "2026-04-16 22:00") == "light"
+
+
+def test_a_day_before_every_version_is_refused_with_its_range():
+    with pytest.raises(EngineInputError) as caught:
+        load_tariff(TARIFF, dt.date(2024, 12, 31))
+    message = str(caught.value)
+    assert "\n" not in message and TARIFF in message and "2024-12-31" in message
+    assert "2025-01-01 to 2026-04-15" in message and "2026-04-16 to open-ended" in message
+
+
+def test_a_version_refuses_to_price_a_day_outside_its_validity():
+    with pytest.raises(EngineInputError, match="does not apply to 2025-07-01"):
+        load_tariff(TARIFF).bands(_day("2025-07-01"))

@@ -76,3 +76,25 @@ def test_bad_metered_rows_are_one_line_errors(tmp_path, line, message):
     path.write_text("timestamp,participant,asset,energy_kwh\n" + line + "\n", encoding="utf-8")
     with pytest.raises(EngineInputError, match=message):
         read_metered(path, _schedule())
+
+
+def test_implausible_reading_is_refused_naming_the_line_and_limit(tmp_path):
+    # 500 kW contract, 1 h steps: at most 10 x 500 x 1 = 5,000 kWh; 1e7 kWh is a meter fault, not load.
+    path = tmp_path / "metered.csv"
+    path.write_text("timestamp,participant,asset,energy_kwh\n"
+                    "2026-07-01T00:00:00+09:00,B,,30\n"
+                    "2026-07-01T01:00:00+09:00,B,,1e7\n", encoding="utf-8")
+    with pytest.raises(EngineInputError, match=r"line 3: energy_kwh = .*implausible.*at most 5000 kWh") as caught:
+        read_metered(path, _schedule(), {"S": 500.0, "B": 500.0})
+    assert "\n" not in str(caught.value)
+
+
+def test_reading_at_the_plausibility_limit_is_accepted_and_used():
+    frame = pd.DataFrame({"timestamp": ["2026-07-01T01:00:00+09:00"], "participant": ["B"], "asset": [""],
+                          "energy_kwh": [5000.0]})
+    metered = metered_from_frame(frame, _schedule(), contract_power_kw={"B": 500.0})
+    assert float(metered.load.sel(participant="B").values[1]) == 5000.0
+    # one kWh above the limit is refused
+    frame.loc[0, "energy_kwh"] = 5001.0
+    with pytest.raises(EngineInputError, match="implausible"):
+        metered_from_frame(frame, _schedule(), contract_power_kw={"B": 500.0})
