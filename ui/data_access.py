@@ -518,6 +518,14 @@ class DataAccess:
         """Months (YYYY-MM) with a settled day, newest first."""
         return sorted({f"{day:%Y-%m}" for day in self.settled_days()}, reverse=True)
 
+    def monthly_bill(self, month: str, participant: str | None = None):
+        """The KEPCO-style bill of ``month`` (:func:`ui.views.bill_logic.monthly_bill`, + = pays)."""
+        from ui.views.bill_logic import month_entries, monthly_bill
+
+        name = self.participant(participant)
+        entries = self._snapshot().entries(account_prefix=f"{PARTICIPANT_ACCOUNTS}{name}:")
+        return monthly_bill(month_entries(entries, f"{PARTICIPANT_ACCOUNTS}{name}:cash", month))
+
     def statement(self, month: str, participant: str | None = None):
         """The monthly statement and its CSV and HTML bytes: (Statement, csv, html)."""
         import tempfile

@@ -58,6 +58,29 @@ else:
     money_metric(row[2], f"{t('saving', L)}", bills["saving_krw"].sum())
     st.altair_chart(charts.bill_against_kepco(bills, L), width="stretch")
 
+st.caption(t("bill_scope_daily", L))
+st.subheader(t("bill_title", L))
+st.caption(t("bill_sign", L))
+bill = page_guard(lambda: access.monthly_bill(month, name))
+row = st.columns(3)
+money_metric(row[0], t("bill_kepco_total", L), bill.kepco_total_krw)
+money_metric(row[1], t("bill_park_total", L), bill.park_total_krw)
+money_metric(row[2], t("bill_net", L), bill.net_krw)
+
+
+def _quantity(line) -> str:
+    if line.quantity is None:
+        return ""
+    return f"{line.quantity:,.1f} {line.unit}"
+
+
+st.dataframe(pd.DataFrame({
+    t("bill_item", L): [("" if r.section == "total" else t(f"bill_section_{r.section}", L) + " · ") + t(r.label, L)
+                        for r in bill.rows],
+    t("bill_quantity", L): [_quantity(r) for r in bill.rows],
+    t("bill_amount", L): ["" if r.amount_krw is None else krw(r.amount_krw) for r in bill.rows],
+}), hide_index=True, width="stretch", key="bill_table")
+
 st.subheader(t("statement", L))
 made, csv_bytes, html_bytes = page_guard(lambda: access.statement(month, name))
 money_metric(st, f"{t('statement_net', L)}", made.net_krw)
