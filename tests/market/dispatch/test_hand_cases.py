@@ -12,6 +12,7 @@ shared/DOMAIN.md), not taken from the engine:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import tomllib
@@ -245,7 +246,7 @@ def test_battery_cycles_only_when_peak_beats_light_over_rte_plus_wear(rte, wear,
 def test_battery_cycles_iff_some_spread_beats_losses_and_wear(rte, wear, day):
     """Any day type and season: the battery cycles exactly when the day's highest grid
     price beats its lowest / rte + wear (the SOC starts mid-band, so either order works)."""
-    prices = load_tariff(TARIFF).marginal_import_price(pd.date_range(day, periods=24, freq="h", tz="Asia/Seoul"))
+    prices = load_tariff(TARIFF, dt.date.fromisoformat(day)).marginal_import_price(pd.date_range(day, periods=24, freq="h", tz="Asia/Seoul"))
     margin = prices.max() - (prices.min() / rte + wear)
     assume(abs(margin) > 0.5)  # too close to call at solver tolerance
     ds = _battery_day(day, rte, wear)
