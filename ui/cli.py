@@ -859,7 +859,7 @@ def orders(
     path = _input_file(file, "FILE") if file is not None else stored
     if file is None and not stored.is_file():
         raise EngineInputError(f"--date = '{day}': no order book submitted ({stored} does not exist)")
-    book, meta = read_orders(path, park, date=day, gate=None if file is None else "D-1 10:00")
+    book, meta = read_orders(path, park, date=day, gate=None if file is None else park.market.gate_closure)
     if action == "submit":
         target = store_orders(path, stored.parent)
         console.print(f"Submitted {path} as {target}")

@@ -108,6 +108,9 @@ class MarketRules(_Strict):
         default 1/30 spreads a month's charge over its days; see README.
     export_price : str
         Name of the export-price data file in ``microgrid/data/prices``.
+    gate_closure : str
+        When order books for a delivery day close, ``"D-<days> HH:MM"`` in the
+        park's local time; the default is the day before at 10:00.
     """
 
     pricing_rule: str = PricingRuleName.SHARED_SAVINGS.value
@@ -116,6 +119,7 @@ class MarketRules(_Strict):
     battery_wear_cost_krw_per_kwh: float = Field(default=20.0, ge=0)
     demand_charge_weight: float = Field(default=1 / 30, ge=0)
     export_price: str = "smp_2025"
+    gate_closure: str = Field(default="D-1 10:00", pattern=r"^D-\d+ \d{1,2}:\d{2}$")
 
     @field_validator("pricing_rule")
     @classmethod

@@ -226,3 +226,26 @@ def test_orders_submit_stores_the_book_and_show_reads_it_back(tmp_path):
     assert "renewable" in shown.stdout and "PPA-carpark" in shown.stdout and "pre-cooling" in shown.stdout
     missing = _cli("orders", "show", "--date", "2026-07-02", "--results", str(results), cwd=tmp_path)
     assert missing.returncode == 2 and "no order book submitted" in missing.stderr
+
+
+def test_orders_gate_closure_comes_from_the_park_file(tmp_path):
+    """``[market] gate_closure`` decides: the demo book (submitted D-1 09:30) passes at 10:00, not at 09:00."""
+    from market.orders import demo_orders_path
+    from microgrid.park.loader import demo_park_path
+
+    text = demo_park_path().read_text(encoding="utf-8")
+    assert 'gate_closure = "D-1 10:00"' in text
+    early = tmp_path / "early.toml"
+    early.write_text(text.replace('gate_closure = "D-1 10:00"', 'gate_closure = "D-1 09:00"'), encoding="utf-8")
+    args = ["orders", "validate", str(demo_orders_path()), "--date", "2026-07-01", "--results", str(tmp_path / "r")]
+    ok = CliRunner().invoke(app, args + ["--park", str(demo_park_path())])
+    assert ok.exit_code == 0, ok.stderr
+    assert "2026-06-30T10:00:00" in ok.stdout
+    late = CliRunner().invoke(app, args + ["--park", str(early)])
+    assert late.exit_code == 2
+    _assert_one_line_error(late.stderr, "after the gate closure 2026-06-30T09:00:00", "D-1 09:00")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('gate_closure = "D-1 10:00"', 'gate_closure = "yesterday"'), encoding="utf-8")
+    refused = CliRunner().invoke(app, args + ["--park", str(bad)])
+    assert refused.exit_code == 2
+    _assert_one_line_error(refused.stderr, "gate_closure", "yesterday")
