@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from microgrid.park import parse_park
 from microgrid.park.synthetic import synthetic_inputs, synthetic_park_dict
-from microgrid.tariffs import load_export_price, load_tariff
+from microgrid.tariffs import load_export_price, load_tariff, tariff_day
 
 #: Relative tolerance of the balance-type checks (energies are ~1e2-1e4 kWh).
 RTOL = 1e-5
@@ -110,7 +110,7 @@ def demand_charge(park, inputs, grid_import: np.ndarray) -> float:
     window_days = len(inputs.time) * hours / 24.0
     total = 0.0
     for position, participant in enumerate(park.participants):
-        tariff = load_tariff(participant.tariff)
+        tariff = load_tariff(participant.tariff, tariff_day(inputs.time))
         rate = (tariff.basic_charge_krw_per_kw_month * (1 + tariff.power_industry_fund_rate)
                 * park.market.demand_charge_weight * window_days)
         charged = tariff.bands(inputs.time) != "light"
@@ -265,7 +265,7 @@ def check_dispatch(park, inputs, ds) -> None:
     # --- prices come from the tariff and SMP files
     for position, participant in enumerate(park.participants):
         np.testing.assert_allclose(import_price[:, position],
-                                   load_tariff(participant.tariff).marginal_import_price(inputs.time))
+                                   load_tariff(participant.tariff, tariff_day(inputs.time)).marginal_import_price(inputs.time))
     np.testing.assert_allclose(export_price, load_export_price(park.market.export_price).price(inputs.time))
 
     # --- nobody is worse off than with the grid, trade by trade, under the rule in force

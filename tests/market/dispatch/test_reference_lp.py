@@ -30,7 +30,7 @@ from hypothesis import given
 from scipy.optimize import linprog
 
 from market.dispatch import build_dispatch_data, run_dispatch
-from microgrid.tariffs import load_tariff
+from microgrid.tariffs import load_tariff, tariff_day
 
 
 class ReferenceLP:
@@ -95,7 +95,7 @@ class ReferenceLP:
         window_days = T * h / 24.0
         rates, charged_steps = [], []
         for participant in park.participants:
-            tariff = load_tariff(participant.tariff)
+            tariff = load_tariff(participant.tariff, tariff_day(data.time))
             rates.append(tariff.basic_charge_krw_per_kw_month * (1 + tariff.power_industry_fund_rate)
                          * park.market.demand_charge_weight * window_days)
             charged_steps.append(np.flatnonzero(tariff.bands(data.time) != "light"))
@@ -243,7 +243,7 @@ class ReferenceLP:
         vector[self.soc] = as_array(ds, "soc", "time", "storage")
         grid_import = vector[self.imp]
         for p, column in self.peak.items():
-            charged = load_tariff(self.park.participants[p].tariff).bands(data.time) != "light"
+            charged = load_tariff(self.park.participants[p].tariff, tariff_day(data.time)).bands(data.time) != "light"
             vector[column] = grid_import[charged, p].max() / data.step_hours
         return vector
 
