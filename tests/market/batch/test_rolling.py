@@ -330,3 +330,20 @@ def test_progress_counts_every_day_of_the_span_once_resumed_days_included(raw, t
     path = run_scenario(replace(config.jobs()[0], stop_after_days=None), on_day=resumed.append)
     assert first_run == [1] and resumed == [2, 3]  # day 1 is not solved again; counts are of the whole span
     assert read_dispatch(path).sizes["time"] == 72
+
+
+def test_compiled_engine_reports_each_days_highs_time_not_a_running_total(raw):
+    """``highs.getRunTime()`` is cumulative on the engine's persistent Highs object: each day's
+    HiGHS time must be that day's run alone (at most the day's solve wall time), and the days'
+    times must add up to the solver's own total."""
+    park = apply_overrides(raw[0], Scenario(), raw[1])
+    forecast = forecast_park(park, START, END)
+    windows = list(day_windows(forecast, START, END))
+    engine = CompiledDayEngine(park, windows[0][1])
+    per_day = []
+    for _repeat in range(3):
+        for _day, inputs in windows:
+            result = engine.solve(inputs)
+            assert 0.0 < result.highs_seconds <= result.solve_seconds + 1e-3
+            per_day.append(result.highs_seconds)
+    assert sum(per_day) == pytest.approx(engine.highs.getRunTime(), rel=1e-6, abs=1e-6)
