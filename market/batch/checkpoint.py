@@ -247,3 +247,21 @@ def join_chunks(paths: list[Path], target: Path, *, attrs: dict, variables: dict
                         start = offsets[variable.dimensions[0]]
                         variable[start:start + len(values)] = values
     return target
+
+
+def remove_chunks(out: Path, scenario: str, paths: list[Path]) -> None:
+    """Delete a scenario's checkpoint chunks once its file holds them (then its own folder, if empty).
+
+    Called only after :func:`join_chunks` has renamed the scenario file into
+    place, so a run killed at any point still finds either the chunks or the
+    finished file; a finished scenario is never re-run (``run_scenario``
+    returns its file at once), so the chunks are no longer needed.
+    """
+    for path in paths:
+        Path(path).unlink(missing_ok=True)
+    try:
+        # Only the scenario's own folder, only when empty: the shared ``checkpoints`` folder is
+        # removed by the driver once every scenario is joined (another worker may be writing).
+        chunk_dir(out, scenario).rmdir()
+    except OSError:
+        pass

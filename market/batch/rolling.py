@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from market.batch.checkpoint import join_chunks, resume_point, scenario_path, write_chunk
+from market.batch.checkpoint import join_chunks, remove_chunks, resume_point, scenario_path, write_chunk
 from market.batch.engine import CompiledDayEngine
 from market.batch.scenarios import Scenario, apply_overrides
 from market.batch.summary import FUND_SHARE_ATTRIBUTE
@@ -180,4 +180,5 @@ def run_scenario(job: ScenarioJob, *, on_day: Callable[[int], None] | None = Non
         "history": history_line(f"joined {len(chunks)} checkpoint chunk(s) into {final.name}"),
     }, variables={"storage_capacity_kwh": (("storage",), [spec.energy_capacity_kwh for spec in specs],
                                            BATCH_VARIABLES["storage_capacity_kwh"].attrs())})
+    remove_chunks(job.out, job.scenario.name, chunks)  # results are kept once: the joined file only
     return str(final)

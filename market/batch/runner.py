@@ -39,7 +39,7 @@ import dask
 import pandas as pd
 import xarray as xr
 
-from market.batch.checkpoint import bounded_chunk_cache, days_done, scenario_path, stored_time_block
+from market.batch.checkpoint import bounded_chunk_cache, chunk_dir, days_done, scenario_path, stored_time_block
 from market.batch.rolling import ScenarioJob, run_scenario
 from market.batch.scenarios import Scenario
 from microgrid.errors import EngineInputError, ServiceUnavailableError
@@ -262,6 +262,12 @@ def run_batch(config: BatchConfig, *, client=None) -> Path | None:
     }
     (out / "batch.json").write_text(json.dumps(manifest, indent=2, default=str))
     _clean_batch_folder(out, jobs)
+    try:  # every scenario's chunks are gone once joined (rolling.run_scenario): drop the empty folders
+        for folder in [chunk_dir(out, job.scenario.name) for job in jobs] + [out / "checkpoints"]:
+            if folder.is_dir():
+                folder.rmdir()
+    except OSError:
+        pass  # something else lives there (a killed writer's file): leave it
     return store
 
 

@@ -296,10 +296,12 @@ def test_cli_rejects_a_lookahead_out_of_range(tmp_path, hours):
     assert not (tmp_path / "b").exists()  # nothing written
 
 
-def test_scenario_file_joins_its_chunks_exactly(raw, tmp_path):
+def test_scenario_file_joins_its_chunks_exactly(raw, tmp_path, monkeypatch):
     """The scenario file, appended chunk by chunk, equals concatenating the chunks in memory."""
+    from market.batch import rolling
     from market.batch.checkpoint import chunk_dir
 
+    monkeypatch.setattr(rolling, "remove_chunks", lambda *args: None)  # keep the chunks to compare with
     run_batch(BatchConfig(raw[0], raw[1], SCENARIOS[1:2], START, END, tmp_path, workers=0, checkpoint_days=1))
     chunks = sorted(chunk_dir(tmp_path, "no-battery").glob("days-*.nc"))
     assert len(chunks) == 3
@@ -330,3 +332,28 @@ def test_progress_counts_every_day_of_the_span_once_resumed_days_included(raw, t
     path = run_scenario(replace(config.jobs()[0], stop_after_days=None), on_day=resumed.append)
     assert first_run == [1] and resumed == [2, 3]  # day 1 is not solved again; counts are of the whole span
     assert read_dispatch(path).sizes["time"] == 72
+
+
+def test_compiled_engine_reports_each_days_highs_time_not_a_running_total(raw):
+    """``highs.getRunTime()`` is cumulative on the engine's persistent Highs object: each day's
+    HiGHS time must be that day's run alone (at most the day's solve wall time), and the days'
+    times must add up to the solver's own total."""
+    park = apply_overrides(raw[0], Scenario(), raw[1])
+    forecast = forecast_park(park, START, END)
+    windows = list(day_windows(forecast, START, END))
+    engine = CompiledDayEngine(park, windows[0][1])
+    per_day = []
+    for _repeat in range(3):
+        for _day, inputs in windows:
+            result = engine.solve(inputs)
+            assert 0.0 < result.highs_seconds <= result.solve_seconds + 1e-3
+            per_day.append(result.highs_seconds)
+    assert sum(per_day) == pytest.approx(engine.highs.getRunTime(), rel=1e-6, abs=1e-6)
+
+
+def test_checkpoints_removed_once_joined(raw, sequential):
+    """Results are written once: after the batch only the scenario files and the combined store
+    remain, no checkpoint chunk (the resumed run above shows the chunks exist while it runs)."""
+    assert not (sequential / "checkpoints").exists()
+    for scenario in SCENARIOS:
+        assert scenario_path(sequential, scenario.name).is_file()
