@@ -18,3 +18,17 @@ class StrictModel(BaseModel):
     """Base of the park file's tables: unknown fields forbidden, frozen, finite numbers only."""
 
     model_config = STRICT_CONFIG
+
+
+def field_path(location: tuple) -> str:
+    """A pydantic error location as the file spells it: ``assets[3].rating_kw``."""
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def short_repr(value, limit: int = 80) -> str:
+    """``repr(value)`` on one line, cut to ``limit`` characters (for one-line input errors)."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from market.orders.schema import OrderBook, Product
 from microgrid.errors import EngineInputError
+from microgrid.strict import field_path as _field_path, short_repr as _short
 
 DEMO_ORDERS_RESOURCE = "data/demo_orders.toml"
 #: Default gate closure: the day before delivery at 10:00 local time (Korean day-ahead market).
@@ -28,18 +29,6 @@ DEFAULT_GATE_CLOSURE = "D-1 10:00"
 def demo_orders_path() -> Path:
     """Path of the demo park's shipped order book."""
     return Path(str(resources.files("market.orders").joinpath(DEMO_ORDERS_RESOURCE)))
-
-
-def _field_path(location: tuple) -> str:
-    text = ""
-    for part in location:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _short(value: Any, limit: int = 80) -> str:
-    text = " ".join(repr(value).split())
-    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def gate_closure(day: dt.date, rule: str = DEFAULT_GATE_CLOSURE) -> dt.datetime:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from microgrid.assets import ASSET_KINDS, AssetSpec
 from microgrid.errors import EngineInputError, ParkFileError
 from microgrid.park.schema import Park
+from microgrid.strict import field_path as _field_path, short_repr as _short
 from microgrid.tariffs import available_tariffs, load_export_price
 
 DEMO_PARK_RESOURCE = "demo_park.toml"
@@ -26,13 +27,6 @@ DEMO_PARK_RESOURCE = "demo_park.toml"
 def demo_park_path() -> Path:
     """Path of the embedded demo park file."""
     return Path(str(resources.files("microgrid.data").joinpath(DEMO_PARK_RESOURCE)))
-
-
-def _field_path(location: tuple) -> str:
-    text = ""
-    for part in location:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def _lookup(raw: Any, location: tuple) -> Any:
@@ -54,12 +48,6 @@ def _table_fields(location: tuple) -> list[str] | None:
         if isinstance(table, type) and issubclass(table, BaseModel):
             return sorted(table.model_fields)
     return None
-
-
-def _short(value: Any, limit: int = 80) -> str:
-    """``repr(value)`` on one line, cut to ``limit`` characters."""
-    text = " ".join(repr(value).split())
-    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _first_error(source: str, error: ValidationError, raw: dict, prefix: tuple = ()) -> ParkFileError:
