@@ -161,7 +161,6 @@ LABELS: dict[str, dict[str, str]] = {
     "statement": {"ko": "월별 정산서", "en": "Monthly statement"},
     "download_csv": {"ko": "정산서 CSV 내려받기", "en": "Download statement (CSV)"},
     "download_html": {"ko": "정산서 HTML 내려받기", "en": "Download statement (HTML)"},
-    "statement_net": {"ko": "월 순액 (음수: 지급)", "en": "Net for the month (negative: paid)"},
     # the KEPCO-style monthly bill (ui/views/bill_logic.py): + = the tenant pays, - = it receives
     "bill_title": {"ko": "월별 청구서 (한전 양식 + 산단 항목)", "en": "Monthly bill (KEPCO layout + park items)"},
     "bill_sign": {"ko": "부호: + = 내가 내는 돈, − = 내가 받는 돈 [원]. 한전 청구금액은 한전 항목만, 월 순액은 이 달의 장부 전체(한전 + 산단 항목)입니다.",
