@@ -357,9 +357,14 @@ def statement(
     park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
     db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
     results: Path = typer.Option(Path("results"), "--results", help="Folder of the default ledger."),
+    language: str = typer.Option("ko", "--lang", help="Language of the printable page: ko or en."),
 ) -> None:
-    """Write a participant's monthly statement (CSV + printable HTML)."""
-    from market.settlement.statement import monthly_statement, write_statement
+    """Write a participant's monthly statement: the ledger lines as CSV and a KEPCO-style page that prints on A4."""
+    from market.settlement.statement import monthly_statement
+    from ui.statement_print import write_printable_statement
+
+    if language not in ("ko", "en"):
+        raise EngineInputError(f"--lang = {language!r}: expected ko or en")
 
     workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
@@ -369,8 +374,11 @@ def statement(
     if made.lines.empty:
         raise EngineInputError(f"--month = {month!r}: the ledger {workspace.ledger_url!r} has no entries of "
                                f"{participant} in {month}; settle its days first (`microgrid settle --date ...`)")
-    csv_path, html_path = write_statement(made, out or workspace.statement_path(participant, month))
-    console.print(f"{participant} {month}: net {made.net_krw:,} KRW over {len(made.lines)} lines -> {csv_path}, {html_path}")
+    csv_path, html_path = write_printable_statement(made, park, out or workspace.statement_path(participant, month),
+                                                    language)
+    # One sign with the app's bill and the printed page: + = the participant pays, - = it receives.
+    console.print(f"{participant} {month}: net {-made.net_krw:,} KRW to pay (+ pays, - receives) over "
+                  f"{len(made.lines)} ledger lines -> {csv_path}, {html_path}")
 
 
 @command()
@@ -382,13 +390,13 @@ def income(
 ) -> None:
     """Collect and pay a quarter's sunlight income; writes income-<quarter>.csv (per tenant and per worker)."""
     from market.income import settle_income
-    from market.settlement.statement import _atomic_write
+    from market.settlement.statement import atomic_write_text
 
     workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
     settled = settle_income(workspace.open_ledger(), park, rules, quarter)
     path = workspace.income_path(quarter)
-    _atomic_write(path, settled.table.to_csv(index=False))
+    atomic_write_text(path, settled.table.to_csv(index=False))
     table = Table(title=f"{park.name} - sunlight income {quarter}")
     for column in ("participant", "contribution KRW", "tenant KRW", "heads", "per worker KRW"):
         table.add_column(column)
@@ -695,7 +703,7 @@ def validate(
     from market.dispatch.io import write_dataset_atomic
     from market.dispatch.results import DispatchResult
     from market.safety.tighten import validate_and_tighten
-    from market.settlement.statement import _atomic_write
+    from market.settlement.statement import atomic_write_text
 
     workspace = Workspace(_output_folder(results, "--results"), park_file=park_file)
     park = workspace.read_park()
@@ -708,7 +716,7 @@ def validate(
                                        pricing_rule=str(dataset.attrs.get("pricing_rule")))
     frame = outcome.report.frame()
     csv_path = workspace.violations_path(day)
-    _atomic_write(csv_path, frame.to_csv(index=False))
+    atomic_write_text(csv_path, frame.to_csv(index=False))
     if outcome.rounds:
         plan = write_dataset_atomic(outcome.result.dataset, workspace.tightened_path(day))
     checked = outcome.report.results

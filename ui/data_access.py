@@ -526,16 +526,18 @@ class DataAccess:
         entries = self._snapshot().entries(account_prefix=f"{PARTICIPANT_ACCOUNTS}{name}:")
         return monthly_bill(month_entries(entries, f"{PARTICIPANT_ACCOUNTS}{name}:cash", month))
 
-    def statement(self, month: str, participant: str | None = None):
-        """The monthly statement and its CSV and HTML bytes: (Statement, csv, html)."""
+    def statement(self, month: str, participant: str | None = None, language: str = "ko"):
+        """The monthly statement and its CSV and printable-page bytes in ``language``: (Statement, csv, html)."""
         import tempfile
 
-        from market.settlement.statement import monthly_statement, write_statement
+        from market.settlement.statement import monthly_statement
+        from ui.statement_print import write_printable_statement
 
         name = self.participant(participant)
         made = monthly_statement(self._snapshot(), self.park, self.rules, name, month)
         with tempfile.TemporaryDirectory() as folder:
-            csv_path, html_path = write_statement(made, Path(folder) / f"statement-{name}-{month}.csv")
+            csv_path, html_path = write_printable_statement(made, self.park, Path(folder) / f"statement-{name}-{month}.csv",
+                                                            language)
             return made, csv_path.read_bytes(), html_path.read_bytes()
 
     # -- RE100 -------------------------------------------------------------------------------------

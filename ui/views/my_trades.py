@@ -83,7 +83,7 @@ st.dataframe(pd.DataFrame({
 
 st.subheader(t("statement", L))
 # The statement holds the same month's ledger lines as the bill above; its net is the bill's (one sign, stated there).
-_statement, csv_bytes, html_bytes = page_guard(lambda: access.statement(month, name))
+_statement, csv_bytes, html_bytes = page_guard(lambda: access.statement(month, name, L))
 row = st.columns(2)
 row[0].download_button(t("download_csv", L), csv_bytes, file_name=f"statement-{name}-{month}.csv", mime="text/csv",
                        key="download_csv")
