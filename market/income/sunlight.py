@@ -3,10 +3,14 @@
 Rule (defaults in ``microgrid/data/settlement/sunlight_income.toml``, after
 Sinan county's 2018 ordinance; overridable in the park file's ``[income]``):
 
-1. Each participant's saving of the quarter is its grid-only bill less its
-   net cost (both incl. VAT, from the settled days) [KRW]. Every
-   participant with a positive saving pays ``fund_share`` of it into
-   ``park:sunlight_fund`` (rounded half to even per participant).
+1. The fund's base is the **trading surplus** (DOMAIN.md: "a share of the
+   trading surplus is paid into a fund"): each participant's gain of the
+   quarter from the park's market against its grid alternative
+   (:func:`market.figures.trading_surplus`, summed in the settled days'
+   statistics; excl. VAT) [KRW]. A tenant's own self-consumption and its own
+   exports are not part of it. Every participant with a positive surplus pays
+   ``fund_share`` of it into ``park:sunlight_fund`` (rounded half to even per
+   participant). The table still shows the saving against grid-only for reference.
 2. The quarter's fund inflow is paid out in the same settlement:
    ``tenant_share`` to eligible tenants in proportion to the energy they
    bought in direct trades (``energy_bought``) or the roof area they lend
@@ -47,7 +51,7 @@ from microgrid.park import Park
 #: Key of an income settlement's ``meta``: participant -> eligible headcount its workers were paid for.
 WORKER_HEADS = "worker_heads"
 
-STATEMENT_COLUMNS = ["participant", "saving_krw", "contribution_krw", "eligible", "basis", "tenant_krw",
+STATEMENT_COLUMNS = ["participant", "saving_krw", "trading_surplus_krw", "contribution_krw", "eligible", "basis", "tenant_krw",
                      "heads", "workers_krw", "per_worker_krw"]
 
 
@@ -134,14 +138,21 @@ def settle_income(ledger: Ledger, park: Park, rules: SettlementRules, quarter: s
     rule = rules.income
     first_seen = ledger.day_stats(dt.date(1900, 1, 1), end).groupby("participant")["day"].min()
     eligible_before = (period - max(rule.eligibility_lag_quarters - 1, 0)).start_time.date()
-    totals = stats.groupby("participant")[["grid_only_bill_krw", "net_cost_krw", "bought_kwh"]].sum()
+    unknown = stats.loc[stats["trading_surplus_krw"].isna(), "day"]
+    if len(unknown):
+        raise EngineInputError(
+            f"--quarter = {quarter!r}: day {min(unknown)} was settled before the ledger recorded trading surpluses "
+            f"(the fund's base); re-settle the quarter's days first (`microgrid settle --date ...`)")
+    totals = stats.groupby("participant")[["grid_only_bill_krw", "net_cost_krw", "bought_kwh",
+                                           "trading_surplus_krw"]].sum()
     rows, legs = [], []
     inflow = 0
     for participant in park.participants:
         name = participant.name
         saving = float(totals.loc[name, "grid_only_bill_krw"] - totals.loc[name, "net_cost_krw"]) \
             if name in totals.index else 0.0
-        contribution = round_half_even(rule.fund_share * saving) if saving > 0 else 0
+        surplus = float(totals.loc[name, "trading_surplus_krw"]) if name in totals.index else 0.0
+        contribution = round_half_even(rule.fund_share * surplus) if surplus > 0 else 0
         if contribution:
             legs += [Leg(accounts.cash(name), LegKind.INCOME_CONTRIBUTION, quarter, -float(contribution)),
                      Leg(accounts.SUNLIGHT_FUND, LegKind.INCOME_CONTRIBUTION, name, float(contribution))]
@@ -152,7 +163,8 @@ def settle_income(ledger: Ledger, park: Park, rules: SettlementRules, quarter: s
         basis = (float(totals.loc[name, "bought_kwh"]) if name in totals.index else 0.0) \
             if rule.tenant_basis == "energy_bought" else participant.roof_area_m2
         heads = rule.eligible_workers.get(name, participant.workers)
-        rows.append({"participant": name, "saving_krw": saving, "contribution_krw": contribution,
+        rows.append({"participant": name, "saving_krw": saving, "trading_surplus_krw": surplus,
+                     "contribution_krw": contribution,
                      "eligible": eligible, "basis": basis if eligible else 0.0, "heads": heads if eligible else 0})
     table = pd.DataFrame(rows)
     tenant_basis = table["basis"].sum()
@@ -179,6 +191,6 @@ def settle_income(ledger: Ledger, park: Park, rules: SettlementRules, quarter: s
         paid += int(row.tenant_krw) + int(row.workers_krw)
     key = SettlementKind.INCOME.key(quarter)
     heads = {row.participant: int(row.heads) for row in table.itertuples(index=False) if row.workers_krw}
-    meta = {"quarter": quarter, "carried_in_krw": carried if paid else 0, "rule": {**rule.model_dump(), "source": rule.source}, WORKER_HEADS: heads}
+    meta = {"quarter": quarter, "base": "trading_surplus", "carried_in_krw": carried if paid else 0, "rule": {**rule.model_dump(), "source": rule.source}, WORKER_HEADS: heads}
     entries = ledger.replace_settlement(key, SettlementKind.INCOME, start, end, park.name, legs, None, meta)
     return IncomeSettlement(key, inflow, paid, table[STATEMENT_COLUMNS], entries, carried if paid else 0)

@@ -91,6 +91,9 @@ class DayStat(Base):
     nonrenewable_onsite_kwh: Mapped[float] = mapped_column(Float, nullable=False)
     renewable_claimed_kwh: Mapped[float] = mapped_column(Float, nullable=False)
     hourly_matched_kwh: Mapped[float] = mapped_column(Float, nullable=False)
+    # The sunlight fund's base (market.figures.trading_surplus, excl. VAT); None on days settled
+    # before revision 0003, which the income settlement refuses until they are re-settled.
+    trading_surplus_krw: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class AlarmRecord(Base):

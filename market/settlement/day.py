@@ -151,6 +151,7 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
     physical_export = physical["grid_export"].values
     bought, sold = dataset["bought"].values, dataset["sold"].values
     origin_values = {var: origins[var].values for var in origins.data_vars}
+    import_price = dataset["import_price"].transpose("time", "participant").values
     calendars: dict[str, tuple] = {}  # tariff -> (bands, energy rates, demand-charge mask) of the day's steps
     stats = []
     for position, name in enumerate(participants):
@@ -216,6 +217,11 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
             "nonrenewable_onsite_kwh": column["nonrenewable_onsite"],
             "renewable_claimed_kwh": column["claimed"],
             "hourly_matched_kwh": column["matched"],
+            # the sunlight fund's base (market.figures.trading_surplus, here from the day's own trade legs):
+            # the grid alternative of what it bought and sold, plus what the trades paid and earned it
+            "trading_surplus_krw": float((bought[:, position] * import_price[:, position]).sum()
+                                         - (sold[:, position] * export_price).sum()
+                                         + sum(trade_amounts.get(cash[name], []))),
         })
     return DayLegs(day, legs, stats)
 

@@ -225,3 +225,22 @@ def test_dask_tasks_settle_each_scenario_like_the_sequential_run(raw, settled, t
         assert len(parallel) > 100
         assert _comparable(parallel) == _comparable(_entries(ledger_path(settled, scenario.name), key=key))
         assert read_figures(tmp_path, scenario.name).days_settled == 1
+
+
+def test_report_fund_is_what_the_ledger_collects(settled):
+    """The batch report's sunlight fund and the ledger's income inflow are the same money (figures agree)."""
+    from market.batch.summary import summarize_scenario
+    from market.income import settle_income
+    from market.settlement import rules_for
+    from microgrid.park import read_park
+
+    park = read_park(demo_park_path())
+    ds = read_dispatch(scenario_path(settled, "base"))
+    report_fund = summarize_scenario(ds, "base").sunlight_fund_krw
+    ledger = open_ledger(ledger_path(settled, "base"))
+    try:
+        inflow = settle_income(ledger, park, rules_for(park), "2026-Q3").inflow_krw
+    finally:
+        ledger.close()
+    assert inflow > 0
+    assert abs(inflow - report_fund) <= len(park.participants)  # each contribution rounded to the won
