@@ -77,6 +77,11 @@ class AccountName(StrEnum):
         return f"{PARTICIPANT_PREFIX}{participant}:workers"
 
     @staticmethod
+    def worker(worker_id: str) -> str:
+        """Account of one registered worker's sunlight income (``worker:<id>``, see market.income.workers)."""
+        return f"{WORKER_PREFIX}{worker_id}"
+
+    @staticmethod
     def of_participant(participant: str) -> str:
         """Prefix of every account of ``participant`` (for ``account_prefix`` filters)."""
         return f"{PARTICIPANT_PREFIX}{participant}:"
@@ -89,3 +94,5 @@ class AccountName(StrEnum):
 
 #: Prefix of every participant account.
 PARTICIPANT_PREFIX = "participant:"
+#: Prefix of every registered worker's account.
+WORKER_PREFIX = "worker:"
