@@ -1,0 +1,235 @@
+"""Order books cleared in the dispatch LP: hand cases and properties.
+
+Hand cases are small enough to work out on paper (the reasoning is in each
+docstring); prices come from the data files as restated in test_hand_cases.py
+(summer mid-load 08-15 h: (163.8 + 9.0 + 5.0) x 1.027 = 182.6006 KRW/kWh; peak
+15-17 h: 249.561).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from market.dispatch import run_dispatch
+from market.orders.reader import parse_orders
+from microgrid.park.synthetic import synthetic_inputs, synthetic_park
+from tests.market.dispatch.small_parks import make_inputs, make_park, tenant
+
+IMPORT_MID = (163.8 + 9.0 + 5.0) * 1.027
+IMPORT_PEAK = (229.0 + 9.0 + 5.0) * 1.027
+PV = {"kind": "pv", "feeder": "F1", "dc_capacity_kw": 2000.0}
+
+
+def book(park, **tables):
+    return parse_orders({"orders": {"date": "2026-07-01"}, **tables}, park)
+
+
+def pv(name: str, owner: str) -> dict:
+    return {"name": name, "owner": owner, **PV}
+
+
+def test_renewable_only_bidder_gets_only_pv_energy():
+    """S1 has 60 kWh of PV, S2 a full battery (not renewable); B1 bids 100 kWh renewable-only at
+    300 KRW/kWh, B2 has no orders; both load 100 kWh at 11:00. B1's bid is worth more than B2's
+    default (182.6 - fee), so the 60 kWh of PV go to B1, and B1 takes nothing from the battery
+    (it imports its other 40 kWh); B2 gets 100 kWh from the battery. A pro-rata split would have
+    given B1 battery energy."""
+    park = make_park([tenant("S1"), tenant("S2"), tenant("B1"), tenant("B2")],
+                     [pv("PV1", "S1"),
+                      {"name": "BESS", "kind": "battery", "owner": "S2", "feeder": "F1", "energy_capacity_kwh": 1000.0,
+                       "power_kw": 500.0, "round_trip_efficiency": 1.0, "soc_min_fraction": 0.0,
+                       "soc_max_fraction": 1.0, "initial_soc_fraction": 1.0, "terminal_soc_rule": "free",
+                       "wear_cost_krw_per_kwh": 0.0}],
+                     pricing_rule="pay_as_clear", trade_fee_krw_per_kwh=3.0)
+    inputs = make_inputs("2026-07-01 11:00", 2, available={"PV1": [60.0]},
+                         load={"S1": 0.0, "S2": 0.0, "B1": 100.0, "B2": 100.0})
+    orders = book(park, bids=[{"participant": "B1", "hours": [11, 12], "max_kwh": 100.0,
+                               "max_price_krw_per_kwh": 300.0, "product": "renewable"}])
+    ds = run_dispatch(park, inputs, orders=orders).dataset
+    trade = ds["trade"].isel(time=0)
+    assert float(trade.sel(seller="S1", buyer="B1")) == pytest.approx(60.0, abs=1e-6)
+    assert float(trade.sel(seller="S2", buyer="B1")) == pytest.approx(0.0, abs=1e-6)
+    assert float(trade.sel(seller="S2", buyer="B2")) == pytest.approx(100.0, abs=1e-6)
+    np.testing.assert_allclose(ds["trade"].sel(seller="S1", buyer="B1").values, [60.0, 60.0], atol=1e-6)
+    np.testing.assert_allclose(ds["trade"].sel(seller="S2", buyer="B1").values, [0.0, 0.0], atol=1e-6)
+    assert float(ds["matched_renewable"].sel(participant="B1").sum()) == pytest.approx(120.0, abs=1e-6)
+    assert float(ds["grid_import"].sel(participant="B1").sum()) == pytest.approx(80.0, abs=1e-6)
+    assert float(ds["trade_price"].isel(time=0).sel(seller="S1", buyer="B1")) <= 300.0 + 1e-9
+
+
+def _contract_park(shortfall: str = "grid_price"):
+    park = make_park([tenant("S"), tenant("B1"), tenant("B2")], [pv("PV", "S")], trade_fee_krw_per_kwh=3.0)
+    shape = [0.0] * 24
+    shape[10] = shape[11] = 30.0
+    orders = book(park, contracts=[{"name": "PPA", "seller": "S", "buyer": "B2", "kwh_per_hour": shape,
+                                    "price_krw_per_kwh": 100.0, "start": "2026-01-01", "end": "2026-12-31",
+                                    "shortfall": shortfall}])
+    inputs = make_inputs("2026-07-01 10:00", 2, available={"PV": [50.0, 10.0]},
+                         load={"S": 0.0, "B1": 100.0, "B2": 100.0})
+    return park, inputs, orders
+
+
+def test_contract_is_delivered_first_between_its_parties():
+    """S has 50 kWh of PV at 10:00 and 10 kWh at 11:00 and a contract of 30 kWh per hour to B2 at
+    100 KRW/kWh; B1 and B2 both load 100 kWh and have the same grid price, so the pool alone is
+    indifferent who gets the PV. Contract first: at 10:00 B2 gets at least its 30 kWh; at 11:00 all
+    10 kWh go to B2 (none to B1) at exactly the contract price, 20 kWh are short, and the
+    grid_price rule settles 20 x (182.6006 - 100) = 1,652.01 KRW from S to B2."""
+    park, inputs, orders = _contract_park()
+    ds = run_dispatch(park, inputs, orders=orders).dataset
+    trade = ds["trade"]
+    assert float(trade.isel(time=0).sel(seller="S", buyer="B2")) >= 30.0 - 1e-6
+    assert float(trade.isel(time=1).sel(seller="S", buyer="B2")) == pytest.approx(10.0, abs=1e-6)
+    assert float(trade.isel(time=1).sel(seller="S", buyer="B1")) == pytest.approx(0.0, abs=1e-6)
+    assert float(ds["trade_price"].isel(time=1).sel(seller="S", buyer="B2")) == pytest.approx(100.0)
+    np.testing.assert_allclose(ds["contract_delivered"].sel(participant="B2").values, [30.0, 10.0], atol=1e-6)
+    np.testing.assert_allclose(ds["contract_shortfall"].sel(participant="B2").values, [0.0, 20.0], atol=1e-6)
+    import json
+
+    (outcome,) = json.loads(ds.attrs["contracts"])
+    assert outcome["shortfall_settlement_krw"] == pytest.approx(20.0 * (IMPORT_MID - 100.0), rel=1e-9)
+    # Money: the pair pays 30 kWh at the contract price plus the pooled rest at the rule's price.
+    paid = float((ds["trade"] * ds["trade_price"]).isel(time=0).sel(seller="S", buyer="B2"))
+    pooled = float(trade.isel(time=0).sel(seller="S", buyer="B2")) - 30.0
+    rule_price = float(ds["trade_price"].isel(time=0).sel(seller="S", buyer="B1")) if pooled > 0 else 0.0
+    assert paid == pytest.approx(30.0 * 100.0 + pooled * rule_price, rel=1e-9)
+
+
+def test_deferrable_load_moves_into_the_pv_hours():
+    """T loads 20 kWh every hour and has 100 kWh of PV at 11, 12 and 13 h only; its 150 kWh
+    pre-cooling may run 08-17 h at up to 50 kW. In the PV hours a kWh costs T the forgone export
+    (SMP, about 120) instead of 182.6 or more from KEPCO, and the surplus (80 kWh) covers 50 kW:
+    50 kWh at 11, 12 and 13 h, nothing elsewhere."""
+    park = make_park([tenant("T")], [pv("PV", "T")])
+    available = [0.0] * 24
+    available[11] = available[12] = available[13] = 100.0
+    inputs = make_inputs("2026-07-01 00:00", 24, available={"PV": available}, load={"T": 20.0})
+    orders = book(park, deferrable=[{"participant": "T", "name": "pre-cooling", "energy_kwh": 150.0,
+                                     "window": [8, 17], "min_kw": 0.0, "max_kw": 50.0}])
+    ds = run_dispatch(park, inputs, orders=orders).dataset
+    expected = np.zeros(24)
+    expected[11:14] = 50.0
+    np.testing.assert_allclose(ds["deferrable_load"].sel(participant="T").values, expected, atol=1e-6)
+    np.testing.assert_allclose(ds["load"].sel(participant="T").values, 20.0 + expected, atol=1e-6)
+
+
+def _offer_and_bid(bid_price: float, rule: str):
+    park = make_park([tenant("S"), tenant("B")], [pv("PV", "S")], pricing_rule=rule, trade_fee_krw_per_kwh=3.0)
+    inputs = make_inputs("2026-07-01 11:00", 2, available={"PV": [100.0]}, load={"S": 0.0, "B": 100.0})
+    orders = book(park,
+                  offers=[{"participant": "S", "hours": [11, 12], "max_kwh": 100.0, "min_price_krw_per_kwh": 150.0}],
+                  bids=[{"participant": "B", "hours": [11, 12], "max_kwh": 100.0, "max_price_krw_per_kwh": bid_price}])
+    return run_dispatch(park, inputs, orders=orders).dataset
+
+
+@pytest.mark.parametrize("rule", ["pay_as_clear", "pay_as_bid", "shared_savings"])
+def test_a_bid_below_the_offer_clears_nothing(rule):
+    """S offers 100 kWh at no less than 150, B bids for 100 kWh at no more than 140: no price
+    suits both, so nothing trades; S exports its PV, B imports its load (11:00 and 12:00)."""
+    ds = _offer_and_bid(140.0, rule)
+    assert float(ds["trade"].sum()) == pytest.approx(0.0, abs=1e-6)
+    assert float(ds["grid_export"].sel(participant="S").sum()) == pytest.approx(200.0, abs=1e-6)
+    assert float(ds["grid_import"].sel(participant="B").sum()) == pytest.approx(200.0, abs=1e-6)
+
+
+def test_a_bid_above_the_offer_clears_inside_both_prices():
+    """The same with a bid of 160: 100 kWh trade each hour. Pay-as-clear prices them inside
+    [150, 160]; pay-as-bid at the bid, 160."""
+    clear = _offer_and_bid(160.0, "pay_as_clear")
+    assert float(clear["trade"].sum()) == pytest.approx(200.0, abs=1e-6)
+    price = float(clear["trade_price"].isel(time=0).sel(seller="S", buyer="B"))
+    assert 150.0 - 1e-6 <= price <= 160.0 + 1e-6
+    bid = _offer_and_bid(160.0, "pay_as_bid")
+    assert float(bid["trade_price"].isel(time=0).sel(seller="S", buyer="B")) == pytest.approx(160.0)
+
+
+def test_curtailable_load_is_shed_only_above_its_value_of_lost_load():
+    """T loads 100 kWh at 10 h (182.6 KRW/kWh) and 15 h (peak, 249.6); up to 50 kWh may be shed
+    at a VoLL of 200: kept at 10 h, shed at 15 h."""
+    park = make_park([tenant("T")], [])
+    inputs = make_inputs("2026-07-01 10:00", 6, available={}, load={"T": 100.0})
+    orders = book(park, curtailable=[{"participant": "T", "name": "compressors", "hours": [10, 15],
+                                      "max_kwh": 50.0, "voll_krw_per_kwh": 200.0}])
+    assert IMPORT_MID < 200.0 < IMPORT_PEAK
+    ds = run_dispatch(park, inputs, orders=orders).dataset
+    np.testing.assert_allclose(ds["curtailed_load"].sel(participant="T").values, [0, 0, 0, 0, 0, 50.0], atol=1e-6)
+    np.testing.assert_allclose(ds["grid_import"].sel(participant="T").values, [100] * 5 + [50.0], atol=1e-6)
+
+
+def test_without_orders_the_dispatch_is_unchanged():
+    """An empty book (nobody submitted anything) gives the same trades and costs as no book."""
+    park, inputs, _orders = _contract_park()
+    plain = run_dispatch(park, inputs).dataset
+    empty = run_dispatch(park, inputs, orders=book(park)).dataset
+    for name in ("trade", "trade_price", "energy_cost", "grid_import", "sold", "bought"):
+        np.testing.assert_array_equal(plain[name].values, empty[name].values)
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@st.composite
+def parks_with_bids(draw):
+    tenants = draw(st.integers(3, 8), label="tenants")
+    seed = draw(st.integers(0, 10_000), label="seed")
+    rule = draw(st.sampled_from(["pay_as_clear", "pay_as_bid", "shared_savings", "marginal"]), label="rule")
+    park = synthetic_park(tenants, seed=seed, pricing_rule=rule, trade_fee_krw_per_kwh=3.0)
+    names = [p.name for p in park.participants]
+    bids = []
+    for name in draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True), label="bidders"):
+        hours = draw(st.lists(st.integers(0, 23), min_size=1, max_size=8, unique=True), label="hours")
+        bid = {"participant": name, "hours": hours, "max_kwh": draw(st.floats(1.0, 500.0), label="cap"),
+               "max_price_krw_per_kwh": draw(st.floats(50.0, 300.0), label="price"),
+               "product": draw(st.sampled_from(["any", "renewable"]), label="product")}
+        others = [n for n in names if n != name]
+        if draw(st.booleans(), label="exclude?"):
+            bid["excluded"] = [draw(st.sampled_from(others), label="excluded")]
+        bids.append(bid)
+    orders = parse_orders({"orders": {"date": "2026-07-01"}, "bids": bids}, park)
+    inputs = synthetic_inputs(park, "2026-07-01", seed=seed)
+    return park, inputs, orders, bids
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=parks_with_bids())
+def test_bids_caps_and_prices_are_respected(case):
+    """Whatever the park and the bids: a bidder buys at most its bids' caps in their hours and
+    nothing in the pool outside them; no trade into a bidder is priced above its bid; a
+    renewable-only bidder takes nothing from a seller without renewable generation; an excluded
+    seller sells nothing to the bidder; the balances and the trade matrix's sums hold."""
+    park, inputs, orders, bids = case
+    ds = run_dispatch(park, inputs, orders=orders).dataset
+    hours = ds.indexes["time"].hour
+    renewable_owners = set(ds["asset_owner"].values[ds["asset_renewable"].values.astype(bool)].tolist())
+    for name in {bid["participant"] for bid in bids}:
+        own = [bid for bid in bids if bid["participant"] == name]
+        cap = np.array([sum(b["max_kwh"] for b in own if h in b["hours"]) for h in hours])
+        bought = ds["bought"].sel(participant=name).values
+        assert (bought <= cap + 1e-6).all()
+        event("a bid cleared" if bought.sum() > 1e-6 else "no bid cleared")
+        trade = ds["trade"].sel(buyer=name)
+        price = ds["trade_price"].sel(buyer=name)
+        for step, hour in enumerate(hours):
+            active = [b for b in own if hour in b["hours"]]
+            traded = trade.isel(time=step).values > 1e-6
+            if not active:
+                continue
+            assert (price.isel(time=step).values[traded] <= max(b["max_price_krw_per_kwh"] for b in active) + 1e-6).all()
+            sellers = ds["seller"].values[traded].tolist()
+            if all(b["product"] == "renewable" for b in active):
+                assert set(sellers) <= renewable_owners
+            if all(b.get("excluded") for b in active):
+                excluded = set.intersection(*(set(b["excluded"]) for b in active))
+                assert not excluded & set(sellers)
+    supply = ds["grid_import"] + ds["bought"] + ds["generation"] + ds["storage_discharge"]
+    demand = ds["load"] + ds["grid_export"] + ds["sold"] + ds["storage_charge"]
+    np.testing.assert_allclose(supply.values, demand.values, atol=1e-5 * max(1.0, float(ds["load"].max())))
+    np.testing.assert_allclose(ds["trade"].sum("seller").values, ds["bought"].values, atol=1e-6)
+    np.testing.assert_allclose(ds["trade"].sum("buyer").values,
+                               ds["sold"].sel(participant=ds["seller"].values).values, atol=1e-6)
+    assert math.isfinite(float(ds.attrs["objective_krw"]))
