@@ -45,6 +45,13 @@ def bid_cost(data) -> np.ndarray:
     return cost
 
 
+def bidder_export_floor_kwh(data) -> np.ndarray:
+    """(time, participant) the must-run floor of each participant's generators [kWh per step]."""
+    floor = np.zeros((len(data.time), len(data.participants)))
+    np.add.at(floor.T, data.generator_owner, data.min_generation_kwh.T)
+    return floor
+
+
 def define_market_orders(model: pyo.ConcreteModel, data, injections, options) -> None:
     """Add offer and bid segments [kWh per step], their welfare terms, and the split of ``sold``/``bought``."""
     orders = data.orders
@@ -74,6 +81,13 @@ def define_market_orders(model: pyo.ConcreteModel, data, injections, options) ->
         bidden[orders.bids[row].participant, step].append(model.bid_kwh[row, step])
     model.sold_split = _split(model.sold, offered, injections.sold_parts)
     model.bought_split = _split(model.bought, bidden, injections.bought_parts)
+    # No wash trades: a bid worth more than the grid price would otherwise buy park energy only to
+    # sell or export the bidder's own. In a step its bid covers a bidder sells nothing in the pool
+    # (contract deliveries apart) and exports at most its generators' must-run floor.
+    bid_steps = sorted({(orders.bids[row].participant, step) for row, step in bid_index} & sellers)
+    floor = bidder_export_floor_kwh(data)
+    model.bidder_no_resale = pyo.Constraint(bid_steps, rule=lambda m, p, t: m.sold[p, t] + m.grid_export[p, t]
+                                            - pyo.quicksum(injections.sold_parts.get((p, t), ())) <= float(floor[t, p]))
     if offer_index:
         cost = offer_cost(data)
         injections.costs.append(pyo.quicksum(float(cost[step, row]) * model.offer_kwh[row, step]
@@ -104,6 +118,7 @@ def update_market_orders(vectors, model: pyo.ConcreteModel, data) -> None:
         vectors.set_cost(model.offer_kwh, offer_cost(data))
     if data.orders.bids:
         vectors.set_cost(model.bid_kwh, bid_cost(data))
+        vectors.set_rhs(model.bidder_no_resale, bidder_export_floor_kwh(data))
 
 
 COMPONENT = Component("market_orders", define_market_orders, update_market_orders)

@@ -62,6 +62,23 @@ def test_renewable_only_bidder_gets_only_pv_energy():
     assert float(ds["trade_price"].isel(time=0).sel(seller="S1", buyer="B1")) <= 300.0 + 1e-9
 
 
+def test_a_bid_above_the_grid_price_buys_no_energy_for_the_bidders_own_to_leave():
+    """B has 50 kWh of its own PV and loads 100; it bids for 100 kWh of renewable energy at 300
+    KRW/kWh (above its 182.6 grid price) from S's 100 kWh of PV. Buying 100 and exporting or selling
+    its own 50 would look like welfare (300 per kWh bought) but is a wash trade: B buys its 50 kWh
+    deficit, uses its own PV, and neither sells nor exports; S exports the other 50."""
+    park = make_park([tenant("S"), tenant("B")], [pv("PV-S", "S"), pv("PV-B", "B")], trade_fee_krw_per_kwh=3.0)
+    inputs = make_inputs("2026-07-01 11:00", 2, available={"PV-S": [100.0], "PV-B": [50.0]},
+                         load={"S": 0.0, "B": 100.0})
+    orders = book(park, bids=[{"participant": "B", "hours": [11, 12], "max_kwh": 100.0,
+                               "max_price_krw_per_kwh": 300.0, "product": "renewable"}])
+    ds = run_dispatch(park, inputs, orders=orders).dataset
+    np.testing.assert_allclose(ds["bought"].sel(participant="B").values, [50.0, 50.0], atol=1e-6)
+    for name in ("sold", "grid_export", "curtailment"):
+        np.testing.assert_allclose(ds[name].sel(participant="B").values, [0.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(ds["grid_export"].sel(participant="S").values, [50.0, 50.0], atol=1e-6)
+
+
 def _contract_park(shortfall: str = "grid_price"):
     park = make_park([tenant("S"), tenant("B1"), tenant("B2")], [pv("PV", "S")], trade_fee_krw_per_kwh=3.0)
     shape = [0.0] * 24
@@ -219,6 +236,9 @@ def test_bids_caps_and_prices_are_respected(case):
             traded = trade.isel(time=step).values > 1e-6
             if not active:
                 continue
+            # no wash trades: a bidder neither sells in the pool nor exports in its bid steps
+            assert float(ds["sold"].sel(participant=name).isel(time=step)) <= 1e-6
+            assert float(ds["grid_export"].sel(participant=name).isel(time=step)) <= 1e-6
             assert (price.isel(time=step).values[traded] <= max(b["max_price_krw_per_kwh"] for b in active) + 1e-6).all()
             sellers = ds["seller"].values[traded].tolist()
             if all(b["product"] == "renewable" for b in active):
