@@ -79,6 +79,48 @@ def test_a_bid_above_the_grid_price_buys_no_energy_for_the_bidders_own_to_leave(
     np.testing.assert_allclose(ds["grid_export"].sel(participant="S").values, [50.0, 50.0], atol=1e-6)
 
 
+def _two_sellers(pv_s2: float, bid: dict):
+    park = make_park([tenant("S1"), tenant("S2"), tenant("B"), tenant("C")], [pv("PV1", "S1"), pv("PV2", "S2")],
+                     trade_fee_krw_per_kwh=3.0)
+    inputs = make_inputs("2026-07-01 11:00", 2, available={"PV1": [100.0], "PV2": [pv_s2]},
+                         load={"S1": 0.0, "S2": 0.0, "B": 100.0, "C": 100.0})
+    orders = book(park, bids=[{"participant": "B", "hours": [11, 12], "max_kwh": 100.0,
+                               "max_price_krw_per_kwh": 200.0, **bid}])
+    return run_dispatch(park, inputs, orders=orders).dataset
+
+
+def test_a_preferred_seller_is_matched_first():
+    """S1 and S2 sell 100 kWh of PV each; B bids 100 kWh preferring S2, C has no orders. The pool
+    alone would give B half of each; B gets all of S2's, C all of S1's."""
+    ds = _two_sellers(100.0, {"preferred": ["S2"]})
+    np.testing.assert_allclose(ds["trade"].sel(seller="S2", buyer="B").values, [100.0, 100.0], atol=1e-6)
+    np.testing.assert_allclose(ds["trade"].sel(seller="S1", buyer="B").values, [0.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(ds["trade"].sel(seller="S1", buyer="C").values, [100.0, 100.0], atol=1e-6)
+
+
+def test_an_excluded_seller_sells_nothing_to_the_bidder():
+    """B bids 100 kWh at 200 KRW/kWh (above C's default 182.6 - 3) excluding S1: it gets S2's
+    40 kWh and imports 60; S1's 100 kWh go to C."""
+    ds = _two_sellers(40.0, {"excluded": ["S1"]})
+    np.testing.assert_allclose(ds["trade"].sel(seller="S1", buyer="B").values, [0.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(ds["trade"].sel(seller="S2", buyer="B").values, [40.0, 40.0], atol=1e-6)
+    np.testing.assert_allclose(ds["grid_import"].sel(participant="B").values, [60.0, 60.0], atol=1e-6)
+    np.testing.assert_allclose(ds["trade"].sel(seller="S1", buyer="C").values, [100.0, 100.0], atol=1e-6)
+
+
+def test_an_offer_naming_assets_sells_only_their_output():
+    """S owns two PV arrays of 100 kWh each and offers only PV-a's (cap 200) at 100 KRW/kWh; B
+    loads 300. S sells 100 kWh (PV-a) and exports PV-b's 100 at SMP."""
+    park = make_park([tenant("S"), tenant("B")], [pv("PV-a", "S"), pv("PV-b", "S")], trade_fee_krw_per_kwh=3.0)
+    inputs = make_inputs("2026-07-01 11:00", 2, available={"PV-a": [100.0], "PV-b": [100.0]},
+                         load={"S": 0.0, "B": 300.0})
+    orders = book(park, offers=[{"participant": "S", "hours": [11, 12], "max_kwh": 200.0,
+                                 "min_price_krw_per_kwh": 100.0, "assets": ["PV-a"]}])
+    ds = run_dispatch(park, inputs, orders=orders).dataset
+    np.testing.assert_allclose(ds["sold"].sel(participant="S").values, [100.0, 100.0], atol=1e-6)
+    np.testing.assert_allclose(ds["grid_export"].sel(participant="S").values, [100.0, 100.0], atol=1e-6)
+
+
 def _contract_park(shortfall: str = "grid_price"):
     park = make_park([tenant("S"), tenant("B1"), tenant("B2")], [pv("PV", "S")], trade_fee_krw_per_kwh=3.0)
     shape = [0.0] * 24
