@@ -295,3 +295,19 @@ def test_bids_caps_and_prices_are_respected(case):
     np.testing.assert_allclose(ds["trade"].sum("buyer").values,
                                ds["sold"].sel(participant=ds["seller"].values).values, atol=1e-6)
     assert math.isfinite(float(ds.attrs["objective_krw"]))
+
+
+@pytest.mark.parametrize("rule, expected", [("pay_as_bid", IMPORT_MID - 3.0), ("pay_as_clear", None)])
+def test_new_rules_without_orders_price_inside_the_default_band(rule, expected):
+    """No order book: S sells 100 kWh of PV to B at 11:00 and 12:00. Pay-as-bid prices at B's
+    default bid, its grid price less the fee (182.6006 - 3); pay-as-clear at the pool's dual,
+    inside [SMP, 182.6006 - 3]."""
+    park = make_park([tenant("S"), tenant("B")], [pv("PV", "S")], pricing_rule=rule, trade_fee_krw_per_kwh=3.0)
+    inputs = make_inputs("2026-07-01 11:00", 2, available={"PV": [100.0]}, load={"S": 0.0, "B": 300.0})
+    ds = run_dispatch(park, inputs).dataset
+    price = ds["trade_price"].sel(seller="S", buyer="B").values
+    np.testing.assert_allclose(ds["trade"].sel(seller="S", buyer="B").values, [100.0, 100.0], atol=1e-6)
+    if expected is not None:
+        np.testing.assert_allclose(price, expected, rtol=1e-12)
+    else:
+        assert (price >= ds["export_price"].values - 1e-9).all() and (price <= IMPORT_MID - 3.0 + 1e-9).all()
