@@ -43,6 +43,9 @@ class OrderSolution:
     contract_shortfall: np.ndarray  # (time, contract)
     deferrable: np.ndarray  # (time, deferrable row)
     curtailed: np.ndarray  # (time, curtailable row)
+    #: (time,) scarcity value of renewable energy above the pool's: the largest dual of a seller's
+    #: renewable limit [KRW/kWh] (0 where renewable energy is not scarce, or without duals).
+    renewable_premium: np.ndarray | None = None
 
 
 def _by_row(variable, shape: tuple[int, int]) -> np.ndarray:
@@ -53,10 +56,15 @@ def _by_row(variable, shape: tuple[int, int]) -> np.ndarray:
     return np.where(np.abs(array) < 1e-7, 0.0, array)
 
 
-def read_order_solution(model: pyo.ConcreteModel, data) -> OrderSolution:
-    """The solved ``model``'s order-book variables (zero-sized arrays for an empty book)."""
+def read_order_solution(model: pyo.ConcreteModel, data, outcome=None) -> OrderSolution:
+    """The solved ``model``'s order-book variables (zero-sized arrays for an empty book), and from
+    ``outcome``'s duals (a :class:`market.dispatch.solve.SolveOutcome`) the renewable premium."""
     orders = data.orders
     steps = len(data.time)
+    premium = np.zeros(steps)
+    if outcome is not None:
+        for (_seller, step), constraint in model.renewable_limit.items():
+            premium[step] = max(premium[step], float(outcome.duals.get(constraint, 0.0)))
     pairs = [(step, seller, row, value) for (seller, row, step), value in model.bid_pair.extract_values().items()
              if value is not None and value > 1e-7]
     return OrderSolution(
@@ -67,7 +75,30 @@ def read_order_solution(model: pyo.ConcreteModel, data) -> OrderSolution:
         contract_shortfall=_by_row(model.contract_shortfall, (steps, len(orders.contracts))),
         deferrable=_by_row(model.deferrable_load, (steps, len(orders.deferrable))),
         curtailed=_by_row(model.curtailed_load, (steps, len(orders.curtailable))),
+        renewable_premium=np.where(np.abs(premium) < 1e-7, 0.0, premium),
     )
+
+
+def renewable_clearing_price(pool_price: np.ndarray, solution: OrderSolution | None) -> np.ndarray:
+    """(time,) clearing price of the renewable-only product: the pool's plus the renewable premium [KRW/kWh]."""
+    pool_price = np.asarray(pool_price, dtype=float)
+    if solution is None or solution.renewable_premium is None:
+        return pool_price.copy()
+    return pool_price + solution.renewable_premium
+
+
+def product_pool_price(data, solution: OrderSolution, pool_price: np.ndarray) -> np.ndarray:
+    """(time, buyer) the clearing price each buyer's pool purchases face [KRW/kWh]: the
+    renewable product's where the buyer's only active bids are renewable-only, else the pool's."""
+    price = np.repeat(np.asarray(pool_price, dtype=float)[:, None], len(data.participants), axis=1)
+    renewable = renewable_clearing_price(pool_price, solution)
+    any_product = np.zeros(price.shape, dtype=bool)
+    renewable_only = np.zeros(price.shape, dtype=bool)
+    for bid in data.orders.bids:
+        (renewable_only if bid.renewable else any_product)[:, bid.participant] |= bid.steps
+    chosen = renewable_only & ~any_product
+    price[chosen] = np.broadcast_to(renewable[:, None], price.shape)[chosen]
+    return price
 
 
 def per_participant(rows, values: np.ndarray, participants: int) -> np.ndarray:

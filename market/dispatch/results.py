@@ -31,7 +31,9 @@ from market.dispatch.order_results import (
     contract_report,
     order_arrays,
     order_trades,
+    product_pool_price,
     read_order_solution,
+    renewable_clearing_price,
 )
 from market.dispatch.solve import SolveOutcome
 from market.dispatch.variables import RESULT_VARIABLES
@@ -195,7 +197,7 @@ def read_solution(model: pyo.ConcreteModel, data: DispatchData, outcome: SolveOu
               for name, (variable, entities) in PRIMAL_COMPONENTS.items()}
     duals = {name: _duals(getattr(model, constraint), outcome, component_shape(data, entities))
              for name, (constraint, entities) in DUAL_COMPONENTS.items()}
-    orders = None if data.orders.empty else read_order_solution(model, data)
+    orders = None if data.orders.empty else read_order_solution(model, data, outcome)
     return SolutionArrays(**primal, **duals, orders=orders)
 
 
@@ -318,7 +320,8 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
     else:  # an order book: the LP's own pairs, the rest pro rata (market.dispatch.order_results)
         priced = order_trades(data, booked, _clean(solution.sold), _clean(solution.bought), sellers)
         trade, sold, bought = priced.trade, priced.sold, priced.bought
-        band = {"pool_price": pool_dual, "seller_floor_price": priced.floor, "buyer_ceiling_price": priced.ceiling}
+        band = {"pool_price": product_pool_price(data, booked, pool_dual), "seller_floor_price": priced.floor,
+                "buyer_ceiling_price": priced.ceiling}
     context = PricingContext(
         export_price=data.export_price,
         buyer_import_price=data.import_price,
@@ -361,6 +364,7 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
         "feeder_limit": [f.forward_limit_kw for f in data.park.network.feeders],
         "feeder_reverse_limit": [f.backward_limit_kw for f in data.park.network.feeders],
         "asset_renewable": data.generator_renewable,
+        "renewable_clearing_price": renewable_clearing_price(pool_dual, booked),
         **ordered,
     }
     # Dims and attributes from the declaration (market.dispatch.variables), values by name.

@@ -92,6 +92,10 @@ RESULT_VARIABLES: dict[str, Variable] = {v.name: v for v in (
        "Limit on power from the feeder to the main bus.", over_entities="mean"),
     _v("asset_renewable", ("asset",), ONE, "counts as renewable under RE100", None,
        "Flag: 1 for PV and wind, 0 for waste heat (ORC) and fuel cells (RE100 v4.1).", over_entities="mean"),
+    _v("renewable_clearing_price", ("time",), KRW_PER_KWH, "clearing price of renewable-only energy (duals)", MEAN,
+       "Dual of the pool balance plus the largest dual of a seller's renewable limit: what one more kWh "
+       "of renewable energy is worth to renewable-only bids (the pool's price where it is not scarce).",
+       over_entities="mean"),
     _v("matched_any", _TP, KWH, "bought through any-product bids", SUM,
        "Energy the participant's order-book bids for any park energy cleared (0 without an order book)."),
     _v("matched_renewable", _TP, KWH, "bought through renewable-only bids", SUM,

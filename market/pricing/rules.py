@@ -35,8 +35,10 @@ class PricingContext:
     seller_share : float
         Seller's share of the saving under ``shared_savings`` [-].
     pool_price : numpy.ndarray, optional
-        (time,) the pool balance's dual: one clearing price per step [KRW/kWh]
-        (``pay_as_clear``; without it, the clearing price at the seller's feeder).
+        (time,) the pool balance's dual: one clearing price per step, or (time, buyer) the
+        clearing price of the product each buyer buys (renewable-only bidders: the pool's plus
+        the renewable premium) [KRW/kWh] (``pay_as_clear``; without it, the mean clearing price
+        over the sellers' feeders).
     seller_floor_price : numpy.ndarray, optional
         (time, seller) least price each seller accepts: its accepted offers' minimum
         price where it has an order book, else the export price [KRW/kWh].
@@ -104,7 +106,9 @@ def pay_as_clear_price(context: PricingContext) -> np.ndarray:
     """
     floor, ceiling = context.band()
     pool = context.pool_price if context.pool_price is not None else context.seller_clearing_price.mean(axis=1)
-    return np.clip(np.asarray(pool, dtype=float)[:, None, None], floor, ceiling)
+    pool = np.asarray(pool, dtype=float)
+    pool = pool[:, None, None] if pool.ndim == 1 else pool[:, None, :]
+    return np.clip(pool, floor, ceiling)
 
 
 def pay_as_bid_price(context: PricingContext) -> np.ndarray:

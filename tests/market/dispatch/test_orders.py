@@ -59,7 +59,21 @@ def test_renewable_only_bidder_gets_only_pv_energy():
     np.testing.assert_allclose(ds["trade"].sel(seller="S2", buyer="B1").values, [0.0, 0.0], atol=1e-6)
     assert float(ds["matched_renewable"].sel(participant="B1").sum()) == pytest.approx(120.0, abs=1e-6)
     assert float(ds["grid_import"].sel(participant="B1").sum()) == pytest.approx(80.0, abs=1e-6)
-    assert float(ds["trade_price"].isel(time=0).sel(seller="S1", buyer="B1")) <= 300.0 + 1e-9
+    # Renewable energy is scarce (B1 would take 40 kWh more at 300): its clearing price is B1's bid,
+    # while the pool clears at SMP (the battery's surplus is exported): pay-as-clear prices each product.
+    smp = _smp_july([11, 12])
+    np.testing.assert_allclose(ds["renewable_clearing_price"].values, [300.0, 300.0], rtol=1e-9)
+    np.testing.assert_allclose(ds["trade_price"].sel(seller="S1", buyer="B1").values, [300.0, 300.0], rtol=1e-9)
+    np.testing.assert_allclose(ds["trade_price"].sel(seller="S2", buyer="B2").values, smp, rtol=1e-9)
+
+
+def _smp_july(hours: list[int]) -> np.ndarray:
+    """SMP of July at ``hours`` from the data file (monthly mean x hour-of-day shape) [KRW/kWh]."""
+    import tomllib
+    from importlib import resources
+
+    smp = tomllib.loads(resources.files("microgrid.data").joinpath("prices", "smp_2025.toml").read_text("utf-8"))
+    return np.array([smp["monthly_mean_krw_per_kwh"][6] * smp["hourly_shape"][h] for h in hours])
 
 
 def test_a_bid_above_the_grid_price_buys_no_energy_for_the_bidders_own_to_leave():
