@@ -234,6 +234,7 @@ def dispatch(
     pricing_rule: Optional[str] = typer.Option(None, "--pricing-rule", help="Override the park file's pricing rule."),
     weather_file: Optional[Path] = typer.Option(None, "--weather", help="Weather file (TMY3, TMY2, EPW, KMA ASOS CSV); default: the site's synthetic weather."),
     actual: bool = typer.Option(False, "--actual", help="Dispatch on the actual weather instead of the day-ahead forecast."),
+    orders_file: Optional[Path] = typer.Option(None, "--orders", help="Order book TOML to clear (default: the book stored for the day by `microgrid orders submit`, if any)."),
 ) -> None:
     """Run the day-ahead dispatch and clearing of direct trades for one day."""
     from market.dispatch.summary import summarize
@@ -246,13 +247,15 @@ def dispatch(
     _operating_days(park, day)
     if pricing_rule is not None and pricing_rule not in PRICING_RULES:
         raise EngineInputError(f"--pricing-rule = {pricing_rule!r}: expected one of {sorted(PRICING_RULES)}")
+    _input_file(orders_file, "--orders")
+    _book, orders_source = workspace.order_book(park, day, orders_file)  # checked before the slow part
     with console.status(f"Forecasting {day} ...") as status:
         def progress(step: str, _fraction: float) -> None:
             if step == "run_dispatch":
                 status.update(f"Optimising {day} with HiGHS ...")
 
         ran = workspace.run_day(park, day, kind="actual" if actual else "day_ahead", weather_file=weather_file,
-                                pricing_rule=pricing_rule, progress=progress)
+                                pricing_rule=pricing_rule, progress=progress, orders_file=orders_file)
     result, path = ran.result, ran.path
     summary = summarize(result.dataset)
     table = Table(title=f"{park.name} - day-ahead dispatch {day} ({result.dataset.attrs['pricing_rule']})",
@@ -265,6 +268,14 @@ def dispatch(
     table.add_row("Grid import / export", f"{summary.grid_import_kwh:,.0f} / {summary.grid_export_kwh:,.0f} kWh")
     table.add_row("Energy cost (grid-only)", f"₩{summary.cost_krw:,.0f} (₩{summary.grid_only_cost_krw:,.0f})")
     table.add_row("Saving against grid-only", f"₩{summary.saving_krw:,.0f} ({summary.saving_share:.1%})")
+    if orders_source is not None:
+        table.add_row("Order book", str(orders_source))
+        table.add_row("Matched bids: any / renewable-only",
+                      f"{summary.matched_any_kwh:,.0f} / {summary.matched_renewable_kwh:,.0f} kWh")
+        table.add_row("Contracts delivered (short)",
+                      f"{summary.contract_delivered_kwh:,.0f} ({summary.contract_shortfall_kwh:,.0f}) kWh")
+        table.add_row("Flexibility: deferred / shed",
+                      f"{summary.deferrable_kwh:,.0f} / {summary.curtailed_kwh:,.0f} kWh")
     limits = summary.binding_limits
     table.add_row("Binding limits", "none" if not limits else ", ".join(
         f"{limit['limit']} {limit['element']} {limit['time'][11:16]}" for limit in limits[:6]

@@ -170,18 +170,37 @@ class Workspace:
         return open_ledger(self.ledger_url)
 
     # -- use cases ----------------------------------------------------------------------------------
+    def order_book(self, park, day: dt.date, orders_file: str | Path | None = None):
+        """The order book a dispatch of ``day`` clears, and the file it came from (``(None, None)``: none).
+
+        ``orders_file`` (``--orders``) is read and checked against the gate closure; without it
+        the book stored for the day (:meth:`orders_path`, written by ``microgrid orders submit``,
+        already checked) is used when there is one.
+        """
+        from market.orders.reader import read_orders
+
+        if orders_file is not None:
+            return read_orders(orders_file, park, date=day, gate=park.market.gate_closure)[0], Path(orders_file)
+        stored = self.orders_path(day)
+        if stored.is_file():
+            return read_orders(stored, park, date=day, gate=None)[0], stored
+        return None, None
+
     def run_day(self, park, day: dt.date, *, kind: str = "day_ahead", weather_file: str | Path | None = None,
-                pricing_rule: str | None = None, progress: Progress | None = None) -> DispatchedDay:
-        """Forecast ``day``, dispatch it and write :meth:`dispatch_path` atomically (replacing it)."""
+                pricing_rule: str | None = None, progress: Progress | None = None,
+                orders_file: str | Path | None = None) -> DispatchedDay:
+        """Forecast ``day``, dispatch it (with its order book, :meth:`order_book`) and write
+        :meth:`dispatch_path` atomically (replacing it)."""
         from market.dispatch import run_dispatch
         from market.dispatch.io import write_dataset_atomic
         from microgrid.forecast import day_inputs
 
         progress = progress or _quiet
+        book, _source = self.order_book(park, day, orders_file)
         progress("run_forecast", 0.05)
         inputs = day_inputs(park, day, kind=kind, weather_file=weather_file)
         progress("run_dispatch", 0.35)
-        result = run_dispatch(park, inputs, pricing_rule=pricing_rule)
+        result = run_dispatch(park, inputs, pricing_rule=pricing_rule, orders=book)
         progress("run_write", 0.65)
         return DispatchedDay(result, write_dataset_atomic(result.dataset, self.dispatch_path(day)))
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from market.dispatch.orders import NO_ORDERS, OrderData, order_data
 from microgrid.errors import EngineInputError
 from microgrid.inputs import DispatchInputs
 from microgrid.park import Park
@@ -56,6 +57,7 @@ class DispatchData:
     initial_soc_kwh: np.ndarray  # (storage,)
     storage_wear_krw_per_kwh: np.ndarray  # (storage,)
     pricing_rule: str = "shared_savings"
+    orders: OrderData = NO_ORDERS  # the day's order book in per-step numbers (market.dispatch.orders)
 
 
 def _check_index(time: pd.DatetimeIndex) -> None:
@@ -156,11 +158,14 @@ def sub_window(data: DispatchData, steps: slice, initial_soc_kwh: dict[str, floa
     )
 
 
-def build_dispatch_data(park: Park, inputs: DispatchInputs, pricing_rule: str | None = None) -> DispatchData:
+def build_dispatch_data(park: Park, inputs: DispatchInputs, pricing_rule: str | None = None,
+                        orders=None) -> DispatchData:
     """Collect the numeric arrays of one window from the park and its profiles.
 
     ``pricing_rule`` overrides the park file's rule; the rule matters to the
-    model only through the prices it guarantees a storage owner.
+    model only through the prices it guarantees a storage owner. ``orders``
+    (a checked :class:`market.orders.schema.OrderBook`, optional) is the day's
+    order book; without it every tenant keeps the default behaviour.
     """
     time = inputs.time
     _check_index(time)
@@ -186,6 +191,9 @@ def build_dispatch_data(park: Park, inputs: DispatchInputs, pricing_rule: str | 
     # least the export price a seller could get instead; otherwise no price
     # leaves both sides better off than the grid, so the trade is not offered.
     may_buy = (import_price - fee) >= export_price[:, None]
+    book = order_data(orders, park, time, step_hours)
+    # A bid or a contract states that its buyer wants park energy in its steps, whatever the grid price.
+    may_buy |= book.buy_steps(len(time), len(participants))
 
     wear_default = park.market.battery_wear_cost_krw_per_kwh
     available_kwh = _aligned(
@@ -219,4 +227,5 @@ def build_dispatch_data(park: Park, inputs: DispatchInputs, pricing_rule: str | 
             [s.wear_cost_krw_per_kwh if s.wear_cost_krw_per_kwh is not None else wear_default for s in storages]
         ),
         pricing_rule=pricing_rule or park.market.pricing_rule,
+        orders=book,
     )

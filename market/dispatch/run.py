@@ -16,7 +16,8 @@ from microgrid.park import Park
 VIOLATIONS_IN_MESSAGE = 3
 
 
-def run_dispatch(park: Park, inputs: DispatchInputs, *, pricing_rule: str | None = None) -> DispatchResult:
+def run_dispatch(park: Park, inputs: DispatchInputs, *, pricing_rule: str | None = None,
+                 orders=None) -> DispatchResult:
     """Clear one window of direct trades and dispatch every asset.
 
     Parameters
@@ -26,6 +27,9 @@ def run_dispatch(park: Park, inputs: DispatchInputs, *, pricing_rule: str | None
         Available generation and load of the window [kWh per step].
     pricing_rule : str, optional
         Overrides the park file's ``market.pricing_rule``.
+    orders : market.orders.schema.OrderBook, optional
+        The day's order book (:func:`market.orders.read_orders`), cleared in the same LP;
+        without it every tenant keeps the default behaviour.
 
     Returns
     -------
@@ -39,7 +43,7 @@ def run_dispatch(park: Park, inputs: DispatchInputs, *, pricing_rule: str | None
     """
     rule = pricing_rule or park.market.pricing_rule
     started = clock.perf_counter()
-    data = build_dispatch_data(park, inputs, rule)
+    data = build_dispatch_data(park, inputs, rule, orders=orders)
     model = create_model(data)
     build_seconds = clock.perf_counter() - started
     outcome = solve_model(model)

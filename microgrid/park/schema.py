@@ -81,6 +81,8 @@ class PricingRuleName(StrEnum):
 
     MARGINAL = "marginal"
     SHARED_SAVINGS = "shared_savings"
+    PAY_AS_CLEAR = "pay_as_clear"
+    PAY_AS_BID = "pay_as_bid"
 
 
 #: The valid pricing-rule names, sorted.

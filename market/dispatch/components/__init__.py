@@ -22,10 +22,14 @@ asset spec's role, :data:`ASSET_COMPONENTS`).
 from __future__ import annotations
 
 from market.dispatch.components import (
+    contracts,
     demand_charge,
+    flexibility,
     generators,
+    market_orders,
     network,
     ownership,
+    pairs,
     participants,
     storage,
     trading,
@@ -42,8 +46,12 @@ ASSET_COMPONENTS: dict[AssetRole, Component] = {
 #: Every component in build order: the assets' (by role), then what ties them together.
 COMPONENTS: tuple[Component, ...] = (
     *ASSET_COMPONENTS.values(),
+    flexibility.COMPONENT,  # the order book's flexible loads inject into balances and feeders
     participants.COMPONENT,
     trading.COMPONENT,
+    contracts.COMPONENT,  # order book: contracts first, then offers and bids, then who is paired with whom
+    market_orders.COMPONENT,
+    pairs.COMPONENT,
     network.COMPONENT,
     demand_charge.COMPONENT,
     ownership.COMPONENT,

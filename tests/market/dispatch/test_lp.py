@@ -118,3 +118,35 @@ def replace_storage(asset, terminal: str):
     if asset.role != "storage":
         return asset
     return asset.model_copy(update={"terminal_soc_rule": terminal, "terminal_soc_fraction": 0.7})
+
+
+def test_updated_vectors_with_an_order_book_equal_a_fresh_compile_of_each_day():
+    """The order-book components (offers' and bids' welfare terms move with the day's export and
+    grid prices, what a curtailable load may shed with the day's load, a fixed-shape contract's
+    target) update a compiled model to what a fresh build of each day gives."""
+    import tomllib
+
+    from market.batch.rolling import day_steps, inputs_for_steps
+    from market.dispatch.model import update_model
+    from market.orders.reader import demo_orders_path, parse_orders
+
+    park = demo_park_with()
+    raw = tomllib.loads(demo_orders_path().read_text(encoding="utf-8"))
+    shape = [0.0] * 8 + [200.0] * 10 + [0.0] * 6
+    raw["contracts"].append({"name": "shape-T01-T02", "seller": "T01", "buyer": "T02", "kwh_per_hour": shape,
+                             "price_krw_per_kwh": 150.0, "start": "2026-01-01", "end": "2026-12-31",
+                             "shortfall": "grid_price"})
+    raw["curtailable"][0].update(hours=list(range(8, 20)), max_kwh=1.0e5)  # bounded by the day's load
+    book = parse_orders(raw, park)
+    forecast = forecast_park(park, DAYS[0], DAYS[-1])
+    span = build_dispatch_data(park, inputs_for_steps(forecast, slice(None), {}))
+    days = day_steps(span.time)
+    first = build_dispatch_data(park, inputs_for_steps(forecast, days[DAYS[0]], {}), orders=book)
+    model = create_model(template_data(first))
+    compiled = CompiledLp(model)
+    assert len(model.bid_kwh) and len(model.offer_kwh) and len(model.contract_delivery) and len(model.curtailed_load)
+    for day in DAYS:
+        data = build_dispatch_data(park, inputs_for_steps(forecast, days[day], {}), orders=book)
+        vectors = compiled.window()
+        update_model(vectors, model, data)
+        assert vectors.differences(_fresh(data)) == [], day

@@ -269,6 +269,12 @@ def build_cases(root: Path) -> list[Case]:
         book = write(f"orders/{name}.toml", orders.replace(old, new, 1))
         add(name, ["orders", "submit", book, "--date", DAY, "--results", "OUT"], 2, fragment,
             [str(path(f"out/{name}/orders"))])
+    # microgrid dispatch --orders: the book is checked before the forecast runs, no dispatch file written
+    book = write("orders/dispatch_unknown_bidder.toml", orders.replace('participant = "T05"', 'participant = "T95"', 1))
+    add("dispatch_orders_unknown_bidder", ["dispatch", "--date", DAY, "--orders", book, "--out", "OUT"], 2,
+        "bids[0].participant = 'T95'", [str(path(f"out/dispatch_orders_unknown_bidder/dispatch-{DAY}.nc"))])
+    add("dispatch_orders_missing", ["dispatch", "--date", DAY, "--orders", "nope.toml", "--out", "OUT"], 2,
+        "--orders = 'nope.toml'")
     add("orders_wrong_day", ["orders", "submit", str(demo_orders_path()), "--date", "2026-07-02", "--results", "OUT"],
         2, "expected the delivery day 2026-07-02")
     add("orders_unknown_action", ["orders", "cancel", str(demo_orders_path()), "--date", DAY, "--results", "OUT"],
