@@ -405,9 +405,12 @@ def income(
 
     workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
-    settled = settle_income(workspace.open_ledger(), park, rules, quarter)
+    register = workspace.worker_register()  # None: workers paid per head into participant:<P>:workers
+    settled = settle_income(workspace.open_ledger(), park, rules, quarter, register)
     path = workspace.income_path(quarter)
     atomic_write_text(path, settled.table.to_csv(index=False))
+    if settled.workers is not None:
+        atomic_write_text(path.with_name(f"{path.stem}-workers.csv"), settled.workers.to_csv(index=False))
     table = Table(title=f"{park.name} - sunlight income {quarter}")
     for column in ("participant", "contribution KRW", "tenant KRW", "heads", "per worker KRW"):
         table.add_column(column)
@@ -417,6 +420,80 @@ def income(
                           f"{row.per_worker_krw:,.0f}")
     console.print(table)
     console.print(f"Fund inflow ₩{settled.inflow_krw:,}, paid out ₩{settled.paid_krw:,} -> {path}")
+    if settled.workers is not None:
+        paid = settled.workers[settled.workers["krw"] > 0]
+        console.print(f"Registered workers paid: {len(paid)} of {len(settled.workers)}, ₩{int(paid['krw'].sum()):,} "
+                      f"into their own accounts (worker:<id>)")
+
+
+workers_app = typer.Typer(no_args_is_help=True, help="The worker register of the sunlight income (RESULTS/workers.csv).")
+app.add_typer(workers_app, name="workers")
+
+
+@workers_app.command("import")
+def workers_import(
+    register_file: Path = typer.Argument(..., help="Worker register CSV: worker_id,employer,start_date,weight"
+                                                   "[,eligibility_lag_quarters][,end_date]."),
+    park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
+    results: Path = typer.Option(Path("results"), "--results", help="Folder the register is stored in."),
+) -> None:
+    """Check a worker register against the park and store it; `income` then pays each eligible worker."""
+    with exit_codes():
+        workspace = Workspace(_output_folder(results, "--results"), None, park_file=park_file)
+        _register, meta = workspace.import_workers(register_file)
+        console.print(f"{meta['workers']} workers of {len(meta['employers'])} employers -> "
+                      f"{workspace.worker_register_path()}")
+
+
+@workers_app.command("list")
+def workers_list(
+    park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
+    results: Path = typer.Option(Path("results"), "--results", help="Folder of the stored register."),
+) -> None:
+    """The stored register: id, employer, start date, weight, lag, end date."""
+    with exit_codes():
+        workspace = Workspace(_output_folder(results, "--results"), None, park_file=park_file)
+        register = workspace.worker_register()
+        if register is None:
+            raise EngineInputError(f"{workspace.worker_register_path()}: no worker register; "
+                                   f"import one with `microgrid workers import FILE`")
+        table = Table("worker", "employer", "start", "weight", "lag [quarters]", "end")
+        for worker in register.workers:
+            table.add_row(worker.worker_id, worker.employer, worker.start_date.isoformat(), f"{worker.weight:g}",
+                          "" if worker.eligibility_lag_quarters is None else str(worker.eligibility_lag_quarters),
+                          worker.end_date.isoformat() if worker.end_date else "")
+        console.print(table)
+
+
+@workers_app.command("statement")
+def workers_statement(
+    worker_id: str = typer.Argument(..., help="The worker's id in the register."),
+    year: int = typer.Option(..., "--year", help="Year of the statement."),
+    language: str = typer.Option("ko", "--lang", help="ko or en."),
+    park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
+    db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
+    results: Path = typer.Option(Path("results"), "--results", help="Folder of the register, ledger and statement."),
+) -> None:
+    """Write one worker's sunlight-income statement for a year (printable HTML; only that worker's account)."""
+    from market.income.workers import worker_statement
+    from market.settlement.statement import atomic_write_text
+    from ui.statement_print import worker_statement_html
+
+    with exit_codes():
+        if language not in ("ko", "en"):
+            raise EngineInputError(f"--lang = {language!r}: expected ko or en")
+        workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
+        _park, rules = workspace.read_park(rules=True)
+        register = workspace.worker_register()
+        if register is None:
+            raise EngineInputError(f"{workspace.worker_register_path()}: no worker register; "
+                                   f"import one with `microgrid workers import FILE`")
+        made = worker_statement(workspace.open_ledger(), register, worker_id, year,
+                                rules.income.eligibility_lag_quarters)
+        path = workspace.worker_statement_path(worker_id, year)
+        atomic_write_text(path, worker_statement_html(made, language))
+        console.print(f"{worker_id} {year}: paid ₩{made.total_krw:,}; next payment "
+                      f"{made.next_payment or '(left)'} -> {path}")
 
 
 # --- batch and report (issue 5): rolling year, scenario sweeps on Dask, analyst's report -------------

@@ -238,3 +238,52 @@ def write_printable_statement(statement: Statement, park: Park, path: str | Path
     html_path = csv_path.with_suffix(".html")
     atomic_write_text(html_path, statement_html(statement, park, lang))
     return csv_path, html_path
+
+
+#: Labels of a worker's statement (ko, en).
+WORKER_LABELS: dict[str, dict[str, str]] = {
+    "title": {"ko": "햇빛소득 근로자 지급 명세서", "en": "Sunlight income: worker's statement"},
+    "worker": {"ko": "근로자 번호", "en": "Worker id"},
+    "employer": {"ko": "소속 기업", "en": "Employer"},
+    "start": {"ko": "입사일", "en": "Employed since"},
+    "weight": {"ko": "배분 가중치", "en": "Share weight"},
+    "lag": {"ko": "자격 대기 기간", "en": "Eligibility lag"},
+    "lag_value": {"ko": "{n}개 분기", "en": "{n} quarter(s)"},
+    "first": {"ko": "첫 지급 대상 분기", "en": "First quarter shared"},
+    "next": {"ko": "다음 지급 예정", "en": "Next payment"},
+    "next_value": {"ko": "{q} 분기분 (분기 종료 후 정산 시 지급)", "en": "for {q} (paid when that quarter is settled, after it ends)"},
+    "left": {"ko": "퇴사 (더 이상 지급 없음)", "en": "left (no further payments)"},
+    "quarter": {"ko": "분기", "en": "Quarter"},
+    "eligible": {"ko": "지급 대상", "en": "Eligible"},
+    "settled": {"ko": "정산", "en": "Settled"},
+    "paid": {"ko": "지급액 [원]", "en": "Paid [KRW]"},
+    "total": {"ko": "연간 합계", "en": "Total for the year"},
+    "yes": {"ko": "예", "en": "yes"},
+    "no": {"ko": "아니오", "en": "no"},
+    "footer": {"ko": "산단 장부의 본인 계정(worker:번호) 기록만으로 작성되었습니다. 다른 근로자의 정보는 포함되지 않습니다.",
+               "en": "Drawn only from your own ledger account (worker:id); nothing of other workers is shown."},
+}
+
+
+def worker_statement_html(statement, lang: str = "ko") -> str:
+    """A worker's statement (:class:`market.income.workers.WorkerStatement`) as a printable A4 page."""
+    def w(key: str, **values) -> str:
+        return WORKER_LABELS[key][lang].format(**values)
+
+    worker = statement.worker
+    info = [(w("worker"), worker.worker_id), (w("employer"), worker.employer),
+            (w("start"), worker.start_date.isoformat()), (w("weight"), f"{worker.weight:g}"),
+            (w("lag"), w("lag_value", n=statement.lag_quarters)), (w("first"), statement.first_eligible),
+            (w("next"), w("next_value", q=statement.next_payment) if statement.next_payment else w("left"))]
+    info_rows = "".join(f"<tr><td class='key'>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in info)
+    head = (f"<tr><th>{w('quarter')}</th><th>{w('eligible')}</th><th>{w('settled')}</th>"
+            f"<th class='num'>{w('paid')}</th></tr>")
+    body = "".join(_row([(row.quarter, False), (w("yes") if row.eligible else w("no"), False),
+                         (w("yes") if row.settled else w("no"), False), (won(row.paid_krw), True)])
+                   for row in statement.quarters.itertuples(index=False))
+    body += _row([(w("total"), False), ("", False), ("", False), (won(statement.total_krw), True)], "total")
+    title = f"{w('title')} · {worker.worker_id} · {statement.year}"
+    return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
+            f"<table class='info'>{info_rows}</table><h2>{w('paid')}</h2><table>{head}{body}</table>"
+            f"<p class='footer'>{w('footer')}</p></body></html>")

@@ -44,6 +44,7 @@ Progress = Callable[[str, float], None]
 
 LEDGER_FILE = "ledger.sqlite"
 USERS_FILE = "ui_users.sqlite"
+WORKERS_FILE = "workers.csv"
 DISPATCH_PREFIX = "dispatch-"
 
 
@@ -119,6 +120,32 @@ class Workspace:
     def statement_path(self, participant: str, month: str) -> Path:
         """``RESULTS/statement-<participant>-<YYYY-MM>.csv`` (its .html is written next to it)."""
         return self.results / f"statement-{participant}-{month}.csv"
+
+    def worker_register_path(self) -> Path:
+        """``RESULTS/workers.csv``: the worker register ``microgrid workers import`` stored (0600)."""
+        return self.results / WORKERS_FILE
+
+    def worker_register(self):
+        """The stored worker register checked against the park, or None when none was imported."""
+        from market.income.workers import read_worker_register
+
+        path = self.worker_register_path()
+        if not path.is_file():
+            return None
+        return read_worker_register(path, self.read_park())[0]
+
+    def import_workers(self, source: Path):
+        """Check the register ``source`` against the park and store it (atomically, 0600); returns (register, meta)."""
+        from market.income.workers import read_worker_register
+        from ui.session import write_private
+
+        register, meta = read_worker_register(source, self.read_park())
+        write_private(self.worker_register_path(), Path(source).read_bytes())
+        return register, meta
+
+    def worker_statement_path(self, worker_id: str, year: int) -> Path:
+        """``RESULTS/worker-<id>-<year>.html``: a worker's sunlight-income statement."""
+        return self.results / f"worker-{worker_id}-{year}.html"
 
     def income_path(self, quarter: str) -> Path:
         """``RESULTS/income-<YYYY-Qn>.csv``: a quarter's sunlight income per tenant and worker."""

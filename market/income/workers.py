@@ -162,3 +162,70 @@ def read_worker_register(path: str | Path, park: Park) -> tuple[WorkerRegister, 
     register = WorkerRegister(tuple(workers))
     return register, {"source": str(path), "workers": len(workers),
                       "employers": sorted({worker.employer for worker in workers})}
+
+
+@dataclass(frozen=True)
+class WorkerStatement:
+    """A worker's sunlight income of one year, from the ledger.
+
+    Attributes
+    ----------
+    worker : Worker
+    year : int
+    quarters : pandas.DataFrame
+        One row per quarter of ``year``: ``quarter`` (``YYYY-Qn``), ``eligible`` (by the register),
+        ``settled`` (the quarter's income is on the ledger), ``paid_krw`` [KRW].
+    total_krw : int
+        Paid in the year [KRW].
+    lag_quarters : int
+        The eligibility lag that applies to this worker [quarters].
+    first_eligible : str
+        First quarter this worker shares (``YYYY-Qn``).
+    next_payment : str
+        The next quarter whose payout this worker can expect (``YYYY-Qn``), paid when that quarter
+        is settled after it ends; empty when the worker has left.
+    """
+
+    worker: Worker
+    year: int
+    quarters: pd.DataFrame
+    total_krw: int
+    lag_quarters: int
+    first_eligible: str
+    next_payment: str
+
+
+def _quarter_name(period: pd.Period) -> str:
+    return f"{period.year}-Q{period.quarter}"
+
+
+def worker_statement(ledger, register: WorkerRegister, worker_id: str, year: int, default_lag: int,
+                     today: dt.date | None = None) -> WorkerStatement:
+    """The statement of ``worker_id`` for ``year``: what the ledger paid it each quarter, and what comes next.
+
+    Only the worker's own account ``worker:<id>`` is read.
+    """
+    from market.ledger.vocabulary import AccountName, LegKind, SettlementKind
+
+    worker = register.get(worker_id)
+    if worker is None:
+        raise EngineInputError(f"--worker = {worker_id!r}: not in the worker register")
+    account = AccountName.worker(worker_id)
+    entries = ledger.entries(kind=SettlementKind.INCOME, account_prefix=account)
+    entries = entries[(entries["account"] == account) & (entries["kind"] == LegKind.INCOME_WORKERS)]
+    settled_keys = set(ledger.settlements(SettlementKind.INCOME)["key"])
+    rows = []
+    for quarter in pd.period_range(f"{year}Q1", f"{year}Q4", freq="Q"):
+        name = _quarter_name(quarter)
+        key = SettlementKind.INCOME.key(name)
+        paid = entries.loc[entries["key"] == key, "amount_krw"].sum()
+        rows.append({"quarter": name, "eligible": worker.eligible(quarter, default_lag), "settled": key in settled_keys,
+                     "paid_krw": int(round(float(paid)))})
+    table = pd.DataFrame(rows)
+    lag = default_lag if worker.eligibility_lag_quarters is None else worker.eligibility_lag_quarters
+    first = worker.first_eligible_quarter(default_lag)
+    current = pd.Period(today or dt.date.today(), freq="Q")
+    upcoming = max(first, current)
+    gone = worker.end_date is not None and worker.end_date < upcoming.start_time.date()
+    return WorkerStatement(worker, year, table, int(table["paid_krw"].sum()), lag, _quarter_name(first),
+                           "" if gone else _quarter_name(upcoming))
