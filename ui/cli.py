@@ -705,8 +705,8 @@ _STDIN_OPTION = typer.Option(False, "--password-stdin", help="Read the password 
 @users_app.command("add")
 def users_add(
     username: str = typer.Argument(..., help="User name."),
-    role: str = typer.Option(..., "--role", help="manager, analyst or tenant."),
-    participant: Optional[str] = typer.Option(None, "--participant", help="A tenant's participant (e.g. T01)."),
+    role: str = typer.Option(..., "--role", help="manager, analyst, tenant or worker."),
+    participant: Optional[str] = typer.Option(None, "--participant", help="A tenant's participant (e.g. T01) or a worker's id in the register."),
     results: Path = _RESULTS_OPTION, users: Optional[str] = _USERS_OPTION, password_stdin: bool = _STDIN_OPTION,
 ) -> None:
     """Create an account (the password is prompted for, or read from stdin)."""

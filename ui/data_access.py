@@ -36,6 +36,7 @@ import pandas as pd
 import xarray as xr
 from market.income.sunlight import worker_heads
 from market.ledger.vocabulary import PARTICIPANT_PREFIX as PARTICIPANT_ACCOUNTS
+from market.ledger.vocabulary import WORKER_PREFIX
 from market.ledger.vocabulary import AccountName, LegKind, SettlementKind
 from ui.auth import Principal
 from ui.config import UiConfig
@@ -263,6 +264,11 @@ class LedgerSnapshot:
     def balance(self, account: str) -> int:
         return int(self.entry_frame.loc[self.entry_frame["account"] == account, "amount_krw"].sum())
 
+    def settlements(self, kind: str | None = None) -> pd.DataFrame:
+        """Settled periods (of ``kind`` only, when given), as :meth:`market.ledger.Ledger.settlements`."""
+        frame = self.settlement_frame
+        return (frame if kind is None else frame[frame["kind"] == kind]).reset_index(drop=True)
+
 
 # --- what pages get ---------------------------------------------------------------------------------
 
@@ -307,14 +313,23 @@ class DataAccess:
         self._names = [p.name for p in self.park.participants]
         if principal.role == "tenant" and principal.participant not in self._names:
             raise AccessDenied(f"participant {principal.participant!r} is not in this park")
+        self._register = None
+        if principal.role == "worker":
+            self._register = config.workspace.worker_register()
+            if self._register is None or self._register.get(principal.worker_id) is None:
+                raise AccessDenied(f"worker {principal.worker_id!r} is not in this park's worker register")
 
     # -- who ---------------------------------------------------------------------------------------
     def participants(self) -> list[str]:
         """Participants the principal may look at."""
+        if self.principal.role == "worker":
+            return []  # a worker sees its own sunlight income only (worker_statement)
         return [self.principal.participant] if self.principal.role == "tenant" else list(self._names)
 
     def participant(self, requested: str | None = None) -> str:
-        """The participant a call is about: a tenant's own, whatever is asked."""
+        """The participant a call is about: a tenant's own, whatever is asked; never for a worker."""
+        if self.principal.role == "worker":
+            raise AccessDenied(f"{self.principal.username} (a worker) sees only its own sunlight income")
         if self.principal.role == "tenant":
             if requested not in (None, self.principal.participant):
                 raise AccessDenied(f"{self.principal.username} may not see {requested!r}")
@@ -584,10 +599,14 @@ class DataAccess:
         """
         snapshot = self._snapshot()
         entries = snapshot.entries(kind=SettlementKind.INCOME, account_prefix=PARTICIPANT_ACCOUNTS)
+        # registered workers are paid into worker:<id>, the leg's detail naming "<quarter> <employer>"
+        registered = snapshot.entries(kind=SettlementKind.INCOME, account_prefix=WORKER_PREFIX)
+        registered_employer = registered["detail"].fillna("").str.split(" ").str[-1]
         heads_by_key = worker_heads(snapshot.settlement_frame)
         rows = []
         for name in self.participants():
-            own = entries[entries["account"].str.startswith(AccountName.of_participant(name))]
+            own = pd.concat([entries[entries["account"].str.startswith(AccountName.of_participant(name))],
+                             registered[registered_employer == name]])
             for key, lines in own.groupby("key"):
                 workers = lines[lines["kind"] == LegKind.INCOME_WORKERS]
                 heads = heads_by_key.get(key, {}).get(name, 0) if not workers.empty else 0
@@ -600,6 +619,20 @@ class DataAccess:
                              "per_worker_krw": workers_krw / heads if heads else 0.0})
         columns = ["quarter", "participant", "contribution_krw", "tenant_krw", "workers_krw", "heads", "per_worker_krw"]
         return pd.DataFrame(rows, columns=columns).sort_values(["quarter", "participant"]).reset_index(drop=True)
+
+    def worker_statement(self, year: int, language: str = "ko"):
+        """A worker's own statement of ``year`` and its printable page: (WorkerStatement, html bytes).
+
+        Only the logged-in worker's own ledger account is read; any other role is refused.
+        """
+        from market.income.workers import worker_statement
+        from ui.statement_print import worker_statement_html
+
+        if self.principal.role != "worker":
+            raise AccessDenied(f"{self.principal.username} is not a worker account")
+        made = worker_statement(self._snapshot(), self._register, self.principal.worker_id, year,
+                                self.rules.income.eligibility_lag_quarters)
+        return made, worker_statement_html(made, language).encode("utf-8")
 
     def fund_balance(self) -> int:
         return self._snapshot().balance(AccountName.SUNLIGHT_FUND)

@@ -42,6 +42,23 @@ LABELS: dict[str, dict[str, str]] = {
     "page_trades": {"ko": "입주기업 거래", "en": "Trades"},
     "page_re100": {"ko": "RE100", "en": "RE100"},
     "page_sunlight": {"ko": "햇빛소득", "en": "Sunlight income"},
+    "page_my_income": {"ko": "나의 햇빛소득", "en": "My sunlight income"},
+    "worker_caption": {"ko": "근로자 {worker} · 소속 {employer} · 입사 {start} · 배분 가중치 {weight}",
+                       "en": "Worker {worker} · employer {employer} · since {start} · share weight {weight}"},
+    "worker_paid_year": {"ko": "올해 받은 햇빛소득", "en": "Sunlight income received"},
+    "worker_lag": {"ko": "자격 대기 기간", "en": "Eligibility lag"},
+    "worker_lag_value": {"ko": "{n}개 분기", "en": "{n} quarter(s)"},
+    "worker_next": {"ko": "다음 지급 예정 분기", "en": "Next payment for"},
+    "worker_left": {"ko": "퇴사 (지급 없음)", "en": "left (no payment)"},
+    "worker_nothing_yet": {"ko": "아직 받은 햇빛소득이 없습니다. 입사 후 {lag}개 분기의 대기 기간이 지나면 {first} 분기분부터 "
+                                 "받습니다 (분기 종료 후 정산 때 지급).",
+                           "en": "Nothing received yet: after the eligibility lag of {lag} quarter(s) you share from "
+                                 "{first} on (paid when that quarter is settled, after it ends)."},
+    "worker_eligible": {"ko": "지급 대상", "en": "Eligible"},
+    "worker_settled": {"ko": "정산 완료", "en": "Settled"},
+    "worker_paid": {"ko": "지급액", "en": "Paid"},
+    "yes": {"ko": "예", "en": "yes"},
+    "no": {"ko": "아니오", "en": "no"},
     "page_year": {"ko": "연간 분석", "en": "Year"},
     # common
     "day": {"ko": "운영일", "en": "Operating day"},

@@ -229,3 +229,31 @@ def worker_statement(ledger, register: WorkerRegister, worker_id: str, year: int
     gone = worker.end_date is not None and worker.end_date < upcoming.start_time.date()
     return WorkerStatement(worker, year, table, int(table["paid_krw"].sum()), lag, _quarter_name(first),
                            "" if gone else _quarter_name(upcoming))
+
+
+#: The demo register's newcomers: the last share of each tenant's headcount, who joined after Q3 began [-].
+DEMO_NEWCOMER_SHARE = 0.05
+DEMO_LONG_STANDING_START = dt.date(2020, 3, 2)
+DEMO_NEWCOMER_START = dt.date(2026, 8, 3)
+
+
+def demo_worker_id(employer: str, number: int) -> str:
+    """The demo register's id of worker ``number`` (1-based) of ``employer``: ``T01-W0001``."""
+    return f"{employer}-W{number:04d}"
+
+
+def demo_register_csv(park: Park) -> str:
+    """A generated register for a demo park: every tenant's ``workers`` headcount, one row each.
+
+    Synthetic (no real people): most have worked there since 2020-03-02; the last
+    :data:`DEMO_NEWCOMER_SHARE` of each headcount joined on 2026-08-03 and waits out the lag.
+    """
+    lines = ["worker_id,employer,start_date,weight,eligibility_lag_quarters,end_date"]
+    for participant in park.participants:
+        if participant.kind != "tenant":
+            continue
+        newcomers = int(round(participant.workers * DEMO_NEWCOMER_SHARE))
+        for number in range(1, participant.workers + 1):
+            start = DEMO_NEWCOMER_START if number > participant.workers - newcomers else DEMO_LONG_STANDING_START
+            lines.append(f"{demo_worker_id(participant.name, number)},{participant.name},{start.isoformat()},1,,")
+    return "\n".join(lines) + "\n"
