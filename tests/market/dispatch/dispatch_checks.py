@@ -100,22 +100,26 @@ def wear_cost(park, storage) -> float:
 
 
 def demand_charge(park, inputs, grid_import: np.ndarray) -> float:
-    """Demand-charge term of the day [KRW], from the tariff files and the README's rule.
+    """Demand-charge term of the day [KRW], from the tariff files and KEPCO's rule (no ledger: the park file's floor).
 
-    Each participant's peak import [kW] over mid/peak steps is charged at
-    ``demand_charge_weight`` x the monthly basic charge x (1 + fund), scaled
-    by the window's share of a day.
+    Each participant's peak import [kW] over mid/peak steps above its billing
+    floor (``billing_demand_kw``, at least 30 % of contract power) is charged
+    at ``demand_charge_weight`` x the monthly basic charge x (1 + fund) x the
+    months it is billed (12 in July-September and December-February, else 1).
     """
     hours = inputs.step_hours
-    window_days = len(inputs.time) * hours / 24.0
+    day = tariff_day(inputs.time)
+    months = 12 if day.month in (12, 1, 2, 7, 8, 9) else 1
     total = 0.0
     for position, participant in enumerate(park.participants):
-        tariff = load_tariff(participant.tariff, tariff_day(inputs.time))
+        tariff = load_tariff(participant.tariff, day)
         rate = (tariff.basic_charge_krw_per_kw_month * (1 + tariff.power_industry_fund_rate)
-                * park.market.demand_charge_weight * window_days)
+                * park.market.demand_charge_weight * months)
+        floor = max(participant.billing_demand_kw or 0.0, tariff.billing_demand_floor_fraction
+                    * participant.contract_power_kw)
         charged = tariff.bands(inputs.time) != "light"
         if rate > 0 and charged.any():
-            total += rate * float(np.max(grid_import[charged, position])) / hours
+            total += rate * max(float(np.max(grid_import[charged, position])) / hours - floor, 0.0)
     return total
 
 

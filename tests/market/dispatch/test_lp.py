@@ -88,7 +88,10 @@ def test_updated_vectors_equal_a_fresh_compile_of_each_day(extra):
     engine = CompiledDayEngine(park, inputs_for_steps(forecast, days[DAYS[0]], {}))
     for position, day in enumerate(DAYS):
         soc = {storage: 2500.0 + 400.0 * position for storage in span.storages}
-        data = build_dispatch_data(park, inputs_for_steps(forecast, days[day], soc))
+        # the months' peaks so far (a batch carries them): each day a different billing floor
+        peaks = {p.name: {f"{day:%Y-%m}": 0.2 * p.contract_power_kw * (1 + position)} for p in park.participants}
+        data = build_dispatch_data(park, inputs_for_steps(forecast, days[day], soc), monthly_peak_kw=peaks)
+        assert len(set(data.billing_floor_kw.tolist())) > 1
         assert engine.window_vectors(data).differences(_fresh(data)) == [], day
 
 
