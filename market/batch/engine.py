@@ -68,9 +68,10 @@ class Basis:
 
 
 def template_data(data: DispatchData) -> DispatchData:
-    """``data`` with every step open to trade and to the demand charge: the model the engine compiles."""
+    """``data`` with every step open to trade, to the demand charge and to a REC: the model the engine compiles."""
     return replace(data, may_buy=np.ones_like(data.may_buy),
-                   demand_charge_hours=np.ones_like(data.demand_charge_hours))
+                   demand_charge_hours=np.ones_like(data.demand_charge_hours),
+                   renewable_surplus_kwh=np.ones_like(data.renewable_surplus_kwh))
 
 
 class CompiledDayEngine:

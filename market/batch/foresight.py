@@ -25,6 +25,8 @@ from market.batch.rolling import inputs_for_steps
 from market.dispatch.components.demand_charge import demand_cost_krw
 from market.dispatch.inputs import DispatchInputs, build_dispatch_data
 from market.dispatch.run import run_dispatch
+from market.settlement.day import renewable_generation_kwh
+from market.settlement.kepco import rec_eligible_kwh
 from microgrid.park import Park
 
 
@@ -68,6 +70,8 @@ def window_cost(park: Park, inputs: DispatchInputs, dataset: xr.Dataset) -> floa
     if data.storages:
         discharge = dataset["discharge"].sel(storage=data.storages).values
         cost += float((discharge * data.storage_wear_krw_per_kwh).sum())
+    rec_kwh = rec_eligible_kwh(grid_export, *renewable_generation_kwh(dataset, data.participants))
+    cost -= float((rec_kwh * data.export_rec_krw_per_kwh).sum())
     return cost + float(demand_cost_krw(data, grid_import).sum())
 
 

@@ -22,7 +22,7 @@ from microgrid.errors import EngineInputError
 from microgrid.inputs import DispatchInputs
 from microgrid.park import Park
 from microgrid.tariffs import load_export_price, load_tariff, tariff_day
-from market.settlement.kepco import billing_demand_kw, demand_charge_krw_per_kw
+from market.settlement.kepco import billing_demand_kw, demand_charge_krw_per_kw, rec_price_on_export
 
 #: Monthly peak demand per participant: participant -> ``"YYYY-MM"`` -> peak in mid/peak hours [kW].
 MonthlyPeaks = Mapping[str, Mapping[str, float]]
@@ -63,10 +63,18 @@ class DispatchData:
     pricing_rule: str = "shared_savings"
     #: (participant,) billing demand already set in the 12-month window [kW]: a peak up to it costs nothing.
     billing_floor_kw: np.ndarray | None = None
+    #: (participant,) REC value an export earns on top of ``export_price`` per REC-eligible kWh [KRW/kWh].
+    export_rec_krw_per_kwh: np.ndarray | None = None
+    #: (time, participant) available PV and wind less load, at least 0 [kWh]: the most an export's REC covers.
+    renewable_surplus_kwh: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.billing_floor_kw is None:  # a window built without floors: the park file's
             object.__setattr__(self, "billing_floor_kw", billing_floors_kw(self.park, tariff_day(self.time)))
+        if self.export_rec_krw_per_kwh is None:
+            object.__setattr__(self, "export_rec_krw_per_kwh", export_rec_prices(self.park))
+        if self.renewable_surplus_kwh is None:
+            object.__setattr__(self, "renewable_surplus_kwh", renewable_surplus(self))
 
 
 def _check_index(time: pd.DatetimeIndex) -> None:
@@ -115,6 +123,27 @@ def _demand_charge_rate(park: Park, day) -> np.ndarray:
         tariff = load_tariff(participant.tariff, day)
         rate[position] = demand_charge_krw_per_kw(tariff, month) * park.market.demand_charge_weight
     return rate
+
+
+def renewable_surplus(data: DispatchData) -> np.ndarray:
+    """(time, participant) each participant's available PV and wind less its load, at least 0 [kWh].
+
+    The most of its export that can carry a REC
+    (:func:`market.settlement.kepco.rec_eligible_kwh`).
+    """
+    renewable = np.zeros_like(data.load_kwh)
+    for column, owner in enumerate(data.generator_owner):
+        if data.generator_renewable[column]:
+            renewable[:, owner] += data.available_kwh[:, column]
+    return np.maximum(renewable - data.load_kwh, 0.0)
+
+
+def export_rec_prices(park: Park) -> np.ndarray:
+    """(participant,) REC value of a participant's REC-eligible export [KRW/kWh]
+    (:func:`market.settlement.kepco.rec_price_on_export`, the rule settlement pays by)."""
+    terms = park.settlement
+    return np.array([rec_price_on_export(terms.rec_price_krw_per_kwh, terms.rec_retained_on_export,
+                                         participant.holds_recs) for participant in park.participants], dtype=float)
 
 
 def billing_floors_kw(park: Park, day, monthly_peak_kw: MonthlyPeaks | None = None) -> np.ndarray:
@@ -213,7 +242,7 @@ def _generation_cost(generators, time: pd.DatetimeIndex) -> np.ndarray:
 
 
 #: Fields of :class:`DispatchData` that run along time (first axis).
-TIME_FIELDS = ("time", "load_kwh", "available_kwh", "min_generation_kwh", "generation_cost_krw_per_kwh", "import_price", "export_price", "demand_charge_hours", "may_buy")
+TIME_FIELDS = ("time", "load_kwh", "available_kwh", "min_generation_kwh", "generation_cost_krw_per_kwh", "import_price", "export_price", "demand_charge_hours", "may_buy", "renewable_surplus_kwh")
 
 
 def sub_window(data: DispatchData, steps: slice, initial_soc_kwh: dict[str, float],

@@ -192,3 +192,43 @@ def basic_bill(tariff: Tariff, billing_demand: float) -> BasicBill:
     """Basic charge of one month for ``billing_demand`` [kW]."""
     basic = billing_demand * tariff.basic_charge_krw_per_kw_month
     return BasicBill(billing_demand, basic, basic * tariff.power_industry_fund_rate, basic * tariff.vat_rate)
+
+
+def rec_price_on_export(rec_price_krw_per_kwh: float, rec_retained_on_export: bool, holds_recs: bool) -> float:
+    """REC value an exporter earns per kWh of REC-eligible export [KRW/kWh]: the one export-price rule.
+
+    The seller earns the REC only where it holds the certificates of its
+    generation (the park file's ``participants[].holds_recs``) and the park's
+    rules sell them with the export (``[settlement] rec_retained_on_export =
+    false``, the default); otherwise an export earns SMP alone. The dispatch
+    values exports with it (:mod:`market.dispatch.components.export_rec`)
+    and settlement pays with it (:mod:`market.settlement.day`), so what the
+    LP counts on and what the seller is paid are the same.
+    """
+    return float(rec_price_krw_per_kwh) if holds_recs and not rec_retained_on_export else 0.0
+
+
+def rec_eligible_kwh(grid_export_kwh: np.ndarray, renewable_generation_kwh: np.ndarray,
+                     renewable_surplus_kwh: np.ndarray) -> np.ndarray:
+    """Export that carries a REC, per step [kWh]: ``min(export, renewable generation, renewable surplus)``.
+
+    The renewable surplus is the exporter's available PV and wind less its own
+    load in the step (never below 0; from the day-ahead plan's figures): a
+    certificate is sold only for renewable energy its own load could not use,
+    so exporting PV while importing for its own load, or while buying from the
+    pool, earns no REC on the energy that was in effect consumed (one meter
+    nets), and storage discharge or ORC output exported beyond the PV
+    generated earns none either (neither is renewable). A pure PV or wind
+    seller exporting its surplus gets the REC on the whole export. The
+    expression is a minimum of linear terms, so the dispatch LP represents it
+    exactly (:mod:`market.dispatch.components.export_rec`: a variable bounded
+    by each term and paid the REC value equals it at the optimum).
+
+    Parameters
+    ----------
+    grid_export_kwh, renewable_generation_kwh, renewable_surplus_kwh : numpy.ndarray
+        Same shape, [kWh per step].
+    """
+    surplus = np.maximum(np.asarray(renewable_surplus_kwh, dtype=float), 0.0)
+    return np.minimum(np.minimum(np.asarray(grid_export_kwh, dtype=float),
+                                 np.asarray(renewable_generation_kwh, dtype=float)), surplus)

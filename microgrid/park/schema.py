@@ -229,6 +229,12 @@ class Participant(_Strict):
         new peak costs, on a first day without a ledger (see
         :func:`market.settlement.kepco.billing_demand_kw`). None: 30 % of the
         contract power (the tariff's floor).
+    holds_recs : bool
+        True (default): it holds the renewable energy certificates (REC) of
+        its own PV and wind, so an export earns SMP plus the REC value where
+        the park's rules sell them (``[settlement] rec_retained_on_export``
+        false); False (e.g. certificates held by an investor or a PPA
+        buyer): its exports earn SMP only, in the dispatch and in settlement.
     """
 
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
@@ -242,6 +248,7 @@ class Participant(_Strict):
     roof_area_m2: float = Field(default=0.0, ge=0)
     tariff: str = Field(min_length=1)
     billing_demand_kw: float | None = Field(default=None, ge=0)
+    holds_recs: bool = Field(default=True, strict=True)
 
 
 class Park(_Strict):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from market.dispatch.components import (
     demand_charge,
+    export_rec,
     generators,
     network,
     ownership,
@@ -46,6 +47,7 @@ COMPONENTS: tuple[Component, ...] = (
     trading.COMPONENT,
     network.COMPONENT,
     demand_charge.COMPONENT,
+    export_rec.COMPONENT,
     ownership.COMPONENT,
 )
 
