@@ -123,6 +123,33 @@ def demand_charge(park, inputs, grid_import: np.ndarray) -> float:
     return total
 
 
+def rec_revenue(park, inputs, ds) -> float:
+    """REC value of the plan's exports [KRW], from the park file and the README's rule.
+
+    A participant that holds its certificates, in a park that sells them with
+    the export, earns the REC price on min(export, its PV/wind generation, its
+    available PV/wind less its load) in every step.
+    """
+    terms = park.settlement
+    if terms.rec_retained_on_export:
+        return 0.0
+    export = as_array(ds, "grid_export", "time", "participant")
+    generation = as_array(ds, "asset_generation", "time", "asset")
+    total = 0.0
+    for position, participant in enumerate(park.participants):
+        own = [a.name for a in park.assets_of_role("generator") if a.renewable and a.owner == participant.name]
+        if not participant.holds_recs or not own:
+            continue
+        assets = [str(a) for a in ds["asset"].values]
+        columns = [assets.index(name) for name in own]
+        available = inputs.available_generation.sel(asset=own).transpose("time", "asset").values.sum(axis=1)
+        load = inputs.load.sel(participant=participant.name).values
+        surplus = np.maximum(available - load, 0.0)
+        eligible = np.minimum(np.minimum(export[:, position], generation[:, columns].sum(axis=1)), surplus)
+        total += terms.rec_price_krw_per_kwh * float(eligible.sum())
+    return total
+
+
 def as_array(ds, name: str, *dims: str) -> np.ndarray:
     return ds[name].transpose(*dims).values.astype(float)
 
@@ -327,7 +354,8 @@ def check_dispatch(park, inputs, ds) -> None:
 
     # --- the reported objective is the cost of this very plan
     wear = sum(wear_cost(park, s) * float(discharge[:, k].sum()) for k, s in enumerate(storages))
-    objective = grid_bill + fee * float(trade.sum()) + wear + demand_charge(park, inputs, grid_import)
+    objective = (grid_bill + fee * float(trade.sum()) + wear + demand_charge(park, inputs, grid_import)
+                 - rec_revenue(park, inputs, ds))
     assert np.isclose(ds.attrs["objective_krw"], objective, rtol=1e-7, atol=1e-3), (ds.attrs["objective_krw"], objective)
     assert ds.attrs["solver_status"] == "Optimal"
 

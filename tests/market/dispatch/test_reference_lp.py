@@ -41,7 +41,7 @@ class ReferenceLP:
     producer ``s`` to participant ``b != s``, ``ch[k]``, ``dis[k]``, ``soc[k]``
     per battery; plus ``peak[p]`` and ``inc[p]`` [kW] when a demand charge applies.
 
-    Objective [KRW]: sum imp * import_price - exp * export_price
+    Objective [KRW]: sum imp * import_price - exp * export_price - REC price * rec
     + fee * sum x + wear * dis + demand_rate * inc, with demand_rate = basic
     charge x (1 + fund) x weight x months billed (12 for July-September and
     December-February, else 1) and inc the peak's increase above the billing
@@ -58,6 +58,8 @@ class ReferenceLP:
       terminal[k]     soc_{T-1} >= initial (cyclic) / >= target (target) / none (free)
       peak[p, t]      imp[p,t] <= h * peak[p]                        (mid/peak steps only)
       inc[p]          peak[p] - inc[p] <= floor[p]
+      rec[p, t]       rec <= exp[p, t], rec <= sum of p's PV/wind gen, 0 <= rec <= max(avail PV/wind - load, 0)
+                      (certificate holders where the park sells RECs with the export)
       owner[o]        storage owner's guaranteed-price cost <= its load at its grid price (+ forced charge)
     """
 
@@ -182,6 +184,30 @@ class ReferenceLP:
             ub_rows.append({self.peak[p]: 1.0, self.inc[p]: -1.0})
             ub_rhs.append(floors[p])
 
+        # REC on exports: where the seller holds the certificates and the park sells them, the REC
+        # price on min(export, its PV/wind generation, its available PV/wind less its load)
+        terms = park.settlement
+        generator_specs = park.assets_of_role("generator")
+        self.rec = {}
+        for p in producers:
+            holder = park.participants[p]
+            if not holder.holds_recs or terms.rec_retained_on_export or terms.rec_price_krw_per_kwh <= 0:
+                continue
+            own = [g for g, spec in enumerate(generator_specs) if spec.renewable and spec.owner == holder.name]
+            if not own:
+                continue
+            surplus = np.maximum(data.available_kwh[:, own].sum(axis=1) - data.load_kwh[:, p], 0.0)
+            for t in range(T):
+                column = add(1, 0.0, surplus[t], -terms.rec_price_krw_per_kwh)[0]
+                self.rec[t, p] = (column, own, surplus[t])
+                ub_rows.append({column: 1.0, self.exp[t, exp_of[p]]: -1.0})
+                ub_rhs.append(0.0)
+                row = {column: 1.0}
+                for g in own:
+                    row[self.gen[t, g]] = -1.0
+                ub_rows.append(row)
+                ub_rhs.append(0.0)
+
         # storage owner no worse off than its own load from the grid alone, with the prices the
         # rule guarantees before the clearing: shared savings, the cheapest eligible buyer's split
         # for a seller and its own split for a buyer; marginal, the export price and the grid price.
@@ -257,6 +283,9 @@ class ReferenceLP:
             charged = load_tariff(self.park.participants[p].tariff, tariff_day(data.time)).bands(data.time) != "light"
             vector[column] = grid_import[charged, p].max() / data.step_hours
             vector[self.inc[p]] = max(vector[column] - self.floors[p], 0.0)
+        exp_of = {q: i for i, q in enumerate(self.producers)}
+        for (t, p), (column, own, surplus) in self.rec.items():
+            vector[column] = min(vector[self.exp[t, exp_of[p]]], vector[self.gen[t, own]].sum(), surplus)
         return vector
 
 
