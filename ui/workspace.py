@@ -217,7 +217,12 @@ class Workspace:
                 pricing_rule: str | None = None, progress: Progress | None = None,
                 orders_file: str | Path | None = None) -> DispatchedDay:
         """Forecast ``day``, dispatch it (with its order book, :meth:`order_book`) and write
-        :meth:`dispatch_path` atomically (replacing it)."""
+        :meth:`dispatch_path` atomically (replacing it).
+
+        The demand charge's billing floors come from the ledger's days settled
+        before ``day`` when a ledger is present (:meth:`peaks_before`), else
+        from the park file.
+        """
         from market.dispatch import run_dispatch
         from market.dispatch.io import write_dataset_atomic
         from microgrid.forecast import day_inputs
@@ -226,10 +231,21 @@ class Workspace:
         book, _source = self.order_book(park, day, orders_file)
         progress("run_forecast", 0.05)
         inputs = day_inputs(park, day, kind=kind, weather_file=weather_file)
+        peaks = self.peaks_before(day)
         progress("run_dispatch", 0.35)
-        result = run_dispatch(park, inputs, pricing_rule=pricing_rule, orders=book)
+        result = run_dispatch(park, inputs, pricing_rule=pricing_rule, orders=book, monthly_peak_kw=peaks)
         progress("run_write", 0.65)
         return DispatchedDay(result, write_dataset_atomic(result.dataset, self.dispatch_path(day)))
+
+    def peaks_before(self, day: dt.date) -> dict[str, dict[str, float]] | None:
+        """The months' peak demand [kW] per participant of the days settled before ``day``
+        (:func:`market.settlement.monthly.peaks_before`); None without a ledger (none is created)."""
+        if self.ledger_url == str(self.results / LEDGER_FILE) and not (self.results / LEDGER_FILE).is_file():
+            return None
+        from market.settlement.monthly import peaks_before
+
+        with closing(self.open_ledger()) as ledger:
+            return peaks_before(ledger, day)
 
     def day_ahead(self, park, day: dt.date, *, rerun: bool = False, progress: Progress | None = None) -> xr.Dataset:
         """The day-ahead dispatch of ``day`` as read from its file.

@@ -9,8 +9,11 @@ Per day (one ledger settlement ``day:YYYY-MM-DD``, written in one transaction):
 * KEPCO energy bill of each participant's imports
   (:func:`market.settlement.kepco.energy_bill`): energy by band, climate and
   fuel-cost adders, power-industry fund, VAT, paid to ``park:kepco``;
-* exports: SMP x export from ``park:grid_export_buyer``, plus the REC price
-  on the renewable share of the export (unless RECs are retained);
+* exports: SMP x export from ``park:grid_export_buyer``, plus the REC value
+  on the REC-eligible export where the seller holds the certificates and the
+  park sells them (:func:`market.settlement.kepco.rec_price_on_export` and
+  :func:`~market.settlement.kepco.rec_eligible_kwh`: the rule the dispatch
+  LP values exports by, so both agree);
 * imbalance when metered data are given (:mod:`market.settlement.imbalance`).
 
 Every participant's entries are summed per (kind, detail) and rounded half
@@ -33,7 +36,7 @@ from market.re100.attribution import attribute_origins
 from market.settlement import accounts
 from market.settlement.config import SettlementRules, rules_for
 from market.settlement.imbalance import imbalance, metered_dataset
-from market.settlement.kepco import energy_bill, peak_demand_kw
+from market.settlement.kepco import energy_bill, peak_demand_kw, rec_eligible_kwh, rec_price_on_export
 from market.settlement.metered import Metered
 from microgrid.errors import EngineInputError
 from microgrid.park import Park
@@ -98,6 +101,25 @@ def check_dataset(park: Park, dataset: xr.Dataset) -> dt.date:
         raise EngineInputError(f"dispatch result: date = {dataset.attrs['date']!r}: expected YYYY-MM-DD") from None
 
 
+def renewable_generation_kwh(dataset: xr.Dataset, participants: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(time, participant) scheduled PV and wind generation of each owner and its renewable surplus
+    (available PV and wind less load, at least 0) [kWh]: what :func:`rec_eligible_kwh` takes."""
+    generation = np.zeros((dataset.sizes["time"], len(participants)))
+    available = np.zeros_like(generation)
+    position = {name: index for index, name in enumerate(participants)}
+    scheduled = dataset["asset_generation"].transpose("time", "asset").values
+    # a dispatch result carries what could have been generated; a Dataset without it, what was
+    could = (dataset["available_generation"].transpose("time", "asset").values
+             if "available_generation" in dataset else scheduled)
+    renewable = np.asarray(dataset["asset_renewable"].values, dtype=bool)
+    for column, owner in enumerate(dataset["asset_owner"].values):
+        if renewable[column]:
+            generation[:, position[str(owner)]] += scheduled[:, column]
+            available[:, position[str(owner)]] += could[:, column]
+    load = dataset["load"].transpose("time", "participant").values
+    return generation, np.maximum(available - load, 0.0)
+
+
 def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = None,
              metered: Metered | None = None) -> DayLegs:
     """Exact legs and statistics of one day (nothing is written).
@@ -144,8 +166,7 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
     export_price = dataset["export_price"].values
     scheduled_import = dataset["grid_import"].values
     scheduled_export = dataset["grid_export"].values
-    renewable_export = (origins if physical is dataset else attribute_origins(
-        dataset, rec_retained_on_export=rules.rec_retained_on_export))["renewable_export"].values
+    renewable_generation, renewable_surplus = renewable_generation_kwh(dataset, participants)
     balance = imbalance(dataset, metered) if metered is not None else None
     physical_load, physical_import = physical["load"].values, physical["grid_import"].values
     physical_export = physical["grid_export"].values
@@ -178,9 +199,12 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
             smp = float((scheduled_export[:, position] * export_price).sum())
             legs += [Leg(cash[name], LegKind.EXPORT_SMP, "", smp, exported),
                      Leg(accounts.GRID_EXPORT_BUYER, LegKind.EXPORT_SMP, name, -smp, exported)]
-            rec_kwh = float(renewable_export[:, position].sum())
-            if rec_kwh > 0 and not rules.rec_retained_on_export:
-                rec = rec_kwh * rules.rec_price_krw_per_kwh
+            rec_price = rec_price_on_export(rules.rec_price_krw_per_kwh, rules.rec_retained_on_export,
+                                            park.participant(name).holds_recs)
+            rec_kwh = float(rec_eligible_kwh(scheduled_export[:, position], renewable_generation[:, position],
+                                             renewable_surplus[:, position]).sum())
+            if rec_kwh > 0 and rec_price > 0:
+                rec = rec_kwh * rec_price
                 legs += [Leg(cash[name], LegKind.EXPORT_REC, "", rec, rec_kwh),
                          Leg(accounts.GRID_EXPORT_BUYER, LegKind.EXPORT_REC, name, -rec, rec_kwh)]
         if balance is not None:

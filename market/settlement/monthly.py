@@ -56,6 +56,23 @@ def monthly_peaks(ledger: Ledger, month: str) -> pd.DataFrame:
     return stats.pivot_table(index="participant", columns="month", values="peak_demand_kw", aggfunc="max")
 
 
+def peaks_before(ledger: Ledger, day: dt.date) -> dict[str, dict[str, float]]:
+    """Participant -> ``"YYYY-MM"`` -> peak demand [kW] of the days settled before ``day`` in its 12-month window.
+
+    What the dispatch of ``day`` takes as its billing floors
+    (:func:`market.dispatch.inputs.billing_floors_kw`, KEPCO's rule of
+    :func:`market.settlement.kepco.billing_demand_kw`, as this module bills).
+    """
+    current = pd.Period(day, freq="M")
+    stats = ledger.day_stats((current - 11).start_time.date(), day - dt.timedelta(days=1))
+    peaks: dict[str, dict[str, float]] = {}
+    for row in stats.itertuples(index=False):
+        month = str(pd.Period(row.day, freq="M"))
+        known = peaks.setdefault(str(row.participant), {})
+        known[month] = max(known.get(month, 0.0), float(row.peak_demand_kw))
+    return peaks
+
+
 def settle_basic_charge(ledger: Ledger, park: Park, month: str) -> BasicSettlement:
     """Settle ``month``'s basic charge for every participant (replaces an earlier one)."""
     period = parse_month(month)
@@ -68,7 +85,7 @@ def settle_basic_charge(ledger: Ledger, park: Park, month: str) -> BasicSettleme
         tariff = load_tariff(participant.tariff, first)
         history = peaks.loc[participant.name].dropna().to_dict() if participant.name in peaks.index else {}
         demand = billing_demand_kw(history, month, participant.contract_power_kw,
-                                   tariff.billing_demand_floor_fraction)
+                                   tariff.billing_demand_floor_fraction, participant.billing_demand_kw)
         bill = basic_bill(tariff, demand)
         account = accounts.cash(participant.name)
         legs += [Leg(account, LegKind.KEPCO_BASIC, f"{demand:.1f} kW", -bill.basic_krw),

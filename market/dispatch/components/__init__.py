@@ -24,6 +24,7 @@ from __future__ import annotations
 from market.dispatch.components import (
     contracts,
     demand_charge,
+    export_rec,
     flexibility,
     generators,
     market_orders,
@@ -54,6 +55,7 @@ COMPONENTS: tuple[Component, ...] = (
     pairs.COMPONENT,
     network.COMPONENT,
     demand_charge.COMPONENT,
+    export_rec.COMPONENT,
     ownership.COMPONENT,
 )
 

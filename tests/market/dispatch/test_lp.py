@@ -38,9 +38,10 @@ DAYS = (dt.date(2026, 8, 14), dt.date(2026, 8, 15), dt.date(2026, 8, 16), dt.dat
 def _fresh(data):
     """A fresh compile of the window's model with every step open, then the window's two masks applied.
 
-    The batch's model has every ``bought`` column and every ``peak_definition``
+    The batch's model has every ``bought`` and ``rec_export`` column and every ``peak_definition``
     row a window may need; a window closes the columns where the buyer may not
-    trade and frees the rows outside the demand-charge hours (the one-day
+    trade, bounds the REC columns by the renewable surplus (0 without one) and frees the rows
+    outside the demand-charge hours (the one-day
     model simply leaves them out: the objective test below checks that the two
     agree). Everything else must come from the components' updates.
     """
@@ -48,6 +49,7 @@ def _fresh(data):
     vectors = CompiledLp(model).window()
     vectors.set_upper(model.bought, np.where(data.may_buy, np.inf, 0.0))
     vectors.relax(model.peak_definition, ~data.demand_charge_hours)
+    vectors.set_upper(model.rec_export, data.renewable_surplus_kwh)
     return vectors
 
 
@@ -88,7 +90,10 @@ def test_updated_vectors_equal_a_fresh_compile_of_each_day(extra):
     engine = CompiledDayEngine(park, inputs_for_steps(forecast, days[DAYS[0]], {}))
     for position, day in enumerate(DAYS):
         soc = {storage: 2500.0 + 400.0 * position for storage in span.storages}
-        data = build_dispatch_data(park, inputs_for_steps(forecast, days[day], soc))
+        # the months' peaks so far (a batch carries them): each day a different billing floor
+        peaks = {p.name: {f"{day:%Y-%m}": 0.2 * p.contract_power_kw * (1 + position)} for p in park.participants}
+        data = build_dispatch_data(park, inputs_for_steps(forecast, days[day], soc), monthly_peak_kw=peaks)
+        assert len(set(data.billing_floor_kw.tolist())) > 1
         assert engine.window_vectors(data).differences(_fresh(data)) == [], day
 
 
