@@ -63,8 +63,14 @@ def read_order_solution(model: pyo.ConcreteModel, data, outcome=None) -> OrderSo
     steps = len(data.time)
     premium = np.zeros(steps)
     if outcome is not None:
-        for (_seller, step), constraint in model.renewable_limit.items():
-            premium[step] = max(premium[step], float(outcome.duals.get(constraint, 0.0)))
+        # A seller's renewable kWh is also worth its REC on export (export_rec: rec_export + sold <= its PV and
+        # wind): both rows price the same kWh, so the premium is the sum of their shadow prices' magnitudes.
+        rec_rows = getattr(model, "rec_within_generation", None)
+        for (seller, step), constraint in model.renewable_limit.items():
+            value = abs(float(outcome.duals.get(constraint, 0.0)))
+            if rec_rows is not None and (seller, step) in rec_rows:
+                value += abs(float(outcome.duals.get(rec_rows[seller, step], 0.0)))
+            premium[step] = max(premium[step], value)
     pairs = [(step, seller, row, value) for (seller, row, step), value in model.bid_pair.extract_values().items()
              if value is not None and value > 1e-7]
     return OrderSolution(

@@ -18,7 +18,14 @@ from hypothesis import strategies as st
 from market.dispatch import run_dispatch
 from market.orders.reader import parse_orders
 from microgrid.park.synthetic import synthetic_inputs, synthetic_park
-from tests.market.dispatch.small_parks import make_inputs, make_park, tenant
+from tests.market.dispatch.small_parks import make_inputs, make_park
+from tests.market.dispatch.small_parks import tenant as _tenant
+
+
+def tenant(name: str, feeder: str = "F1", kind: str = "tenant") -> dict:
+    """A hand-case tenant that does not hold its certificates: the figures here price exports at SMP
+    (a certificate holder's SMP + REC export is tested in components/test_export_rec.py)."""
+    return {**_tenant(name, feeder, kind), "holds_recs": False}
 
 IMPORT_MID = (163.8 + 9.0 + 5.0) * 1.027
 IMPORT_PEAK = (229.0 + 9.0 + 5.0) * 1.027

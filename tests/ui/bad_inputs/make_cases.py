@@ -288,6 +288,19 @@ def build_cases(root: Path) -> list[Case]:
         2, "expected the delivery day 2026-07-02")
     add("orders_unknown_action", ["orders", "cancel", str(demo_orders_path()), "--date", DAY, "--results", "OUT"],
         2, "ACTION = 'cancel'")
+    # -- worker registers (microgrid workers import): nothing stored when the register is refused ----
+    header = "worker_id,employer,start_date,weight,eligibility_lag_quarters,end_date\n"
+    for name, row, fragment in [
+        ("workers_unknown_employer", "W1,T95,2025-01-01,1,,", "row 2: employer = 'T95'"),
+        ("workers_bad_date", "W1,T01,2025-02-30,1,,", "row 2: start_date = '2025-02-30'"),
+        ("workers_zero_weight", "W1,T01,2025-01-01,0,,", "row 2: weight = '0'"),
+        ("workers_duplicate", "W1,T01,2025-01-01,1,,\nW1,T02,2025-01-01,1,,", "row 3: worker_id = 'W1'"),
+        ("workers_operator_employer", "W1,OPERATOR,2025-01-01,1,,", "row 2: employer = 'OPERATOR'"),
+    ]:
+        register = write(f"workers/{name}.csv", header + row + "\n")
+        add(name, ["workers", "import", register, "--results", "OUT"], 2, fragment,
+            [str(path(f"out/{name}/workers.csv"))])
+    add("workers_missing_file", ["workers", "import", "nope.csv", "--results", "OUT"], 2, "'nope.csv' does not exist")
     return cases
 
 
