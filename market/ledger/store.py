@@ -67,10 +67,10 @@ LEDGER_META = ("content_sha256", "reason", "supersedes", "reverses", "adjusts_mo
 #: Meta key of the inputs a settlement was computed from (file hashes, rule and tariff versions);
 #: recorded with each version but not part of its content digest, so an unchanged result from a
 #: re-written file settles to nothing new.
-SOURCE_META = "source"
+SOURCE_META = "inputs"
 #: Environment variable naming a commit point at which the process kills itself with SIGKILL
 #: (``posting``: after a posting is written, ``commit``: just before COMMIT, ``committed``: just
-#: after); for the crash tests only.
+#: after; ``posting:3``: at the third posting); for the crash tests only.
 KILL_AT_ENV = "MICROGRID_TEST_KILL_AT"
 #: Key of the PostgreSQL advisory lock serialising the ledger's writers.
 WRITE_LOCK_KEY = 0x6D6C6564676572
@@ -154,10 +154,18 @@ def _stats_query():
             .where(DayStat.settlement_id.in_(_current_ids())))
 
 
+_points_seen: dict[str, int] = {}
+
+
 def commit_point(name: str) -> None:
-    """Kill this process (SIGKILL, no clean-up) when :data:`KILL_AT_ENV` names ``name``: the crash tests
-    stop a real run exactly there."""
-    if os.environ.get(KILL_AT_ENV) == name:
+    """Kill this process (SIGKILL, no clean-up) when :data:`KILL_AT_ENV` names ``name`` (``name:n``: its
+    n-th passage): the crash tests stop a real run exactly there."""
+    wanted = os.environ.get(KILL_AT_ENV)
+    if not wanted:
+        return
+    _points_seen[name] = _points_seen.get(name, 0) + 1
+    point, _, count = wanted.partition(":")
+    if point == name and _points_seen[name] == int(count or 1):
         os.kill(os.getpid(), signal.SIGKILL)
 
 
