@@ -222,7 +222,7 @@ def _flatten(meta: dict, prefix: str = "") -> dict:
     flat = {}
     for name, value in meta.items():
         if isinstance(value, dict):
-            flat.update(_flatten(value, f"{prefix}{name}."))
+            flat |= _flatten(value, f"{prefix}{name}.")
         else:
             flat[f"{prefix}{name}"] = value
     return flat
@@ -649,7 +649,7 @@ class Ledger:
         Raises
         ------
         EngineInputError
-            ``month`` is not YYYY-MM, holds no settled day, or the ledger belongs to another park.
+            ``month`` is not YYYY-MM, has nothing booked, or the ledger belongs to another park.
         """
         try:
             period = pd.Period(month, freq="M")
@@ -663,16 +663,13 @@ class Ledger:
             found = session.scalar(select(Closure).where(Closure.month == month))
             if found is not None:
                 return ClosedMonth(month, found.closed_at, _loads(found.meta), newly_closed=False)
-            days = session.scalar(select(func.count(Settlement.id)).where(
-                Settlement.kind == SettlementKind.DAY, Settlement.period_start >= first,
-                Settlement.period_start <= last))
-            if not days:
-                raise EngineInputError(f"--month = {month!r}: no settled day in that month; settle its days "
-                                       "before closing it")
             booked = session.execute(
                 select(Settlement.key, Account.name, Entry.kind, Entry.detail, Entry.amount_krw)
                 .join(Settlement, Settlement.id == Entry.settlement_id).join(Account, Account.id == Entry.account_id)
                 .where(Entry.day >= first, Entry.day <= last).order_by(Entry.id)).all()
+            if not booked:
+                raise EngineInputError(f"--month = {month!r}: nothing is booked in that month; settle its days "
+                                       "before closing it")
             summary = {"entries": len(booked), "entries_sha256": hashlib.sha256(
                 json.dumps([list(map(str, row)) for row in booked]).encode()).hexdigest(),
                 "turnover_krw": int(sum(amount for *_, amount in booked if amount > 0))}
