@@ -12,7 +12,7 @@ The schema is created and upgraded by the Alembic revisions in
   amounts of the version in ``reverses_id``); ``booked_on`` is the day the
   entries are booked on. ``key`` is the posting's own unique key. Re-settling
   a changed period posts a reversal of its current version and a new
-  version; nothing is ever updated or deleted (revision ``0003`` adds
+  version; nothing is ever updated or deleted (revision ``0004`` adds
   triggers that refuse it).
 * ``ledger_entries``: the legs. ``amount_krw`` is an exact integer [KRW];
   positive means money *into* the account, negative money out. The legs of
@@ -66,7 +66,7 @@ class Settlement(Base):
 
 
 class Closure(Base):
-    """A closed month (revision ``0003_append_only``): its postings are never changed again."""
+    """A closed month (revision ``0004_append_only``): its postings are never changed again."""
 
     __tablename__ = "ledger_closures"
 

@@ -8,7 +8,7 @@ lock: two processes opening a new ledger at once never race on "table
 already exists", and a failed upgrade leaves the database as it was.
 
 :meth:`Ledger.post_settlement` writes one settled period. Nothing is ever
-updated or deleted (the database refuses it too: triggers of revision 0003).
+updated or deleted (the database refuses it too: triggers of revision 0004).
 The first settlement of a period is its version 1; settling it again with
 the same content writes nothing; settling it with changed content posts a
 *reversal* of the current version (its entries with opposite amounts,

@@ -179,7 +179,7 @@ def test_a_ledger_of_revision_0002_upgrades_with_its_settlements_as_version_1(le
 
 
 def test_a_failing_migration_leaves_the_database_as_it_was(ledger_url):
-    """Revision 0003 adds columns, then creates ledger_closures; a table of that name already there makes
+    """Revision 0004 adds columns, then creates ledger_closures; a table of that name already there makes
     it fail half-way, and the columns it added must be gone (transactional DDL, SQLite included)."""
     engine = sa.create_engine(ledger_url)
     with engine.begin() as connection:

@@ -16,15 +16,16 @@
 Columns are added with ALTER TABLE ADD COLUMN (no table is rebuilt: a rebuild
 of ``ledger_settlements`` would cascade-delete its entries on SQLite).
 
-Revision ID: 0003_append_only
-Revises: 0002_safety_alarms
+Revision ID: 0004_append_only
+Revises: 0002_safety_alarms (0003_trading_surplus once merged with main)
 Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_append_only"
+revision = "0004_append_only"
+# main has 0003_trading_surplus (from 0002): when both are merged this must read "0003_trading_surplus"
 down_revision = "0002_safety_alarms"
 branch_labels = None
 depends_on = None
