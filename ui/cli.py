@@ -414,6 +414,9 @@ def close(
     results: Path = typer.Option(Path("results"), "--results", help="Folder of the default ledger."),
 ) -> None:
     """Close a month: its entries never change again; a later change of its days is an adjustment in the first open month."""
+    from market.settlement.monthly import parse_month
+
+    parse_month(month)  # before the ledger is opened (or created)
     workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park = workspace.read_park()
     closed = workspace.close_month(park, month)
