@@ -3,7 +3,7 @@
 A :class:`Workspace` names the results folder, the ledger, the UI's user
 accounts and the park file, and owns the names of the files written there:
 ``dispatch-<date>.nc`` is spelled once, in :meth:`Workspace.dispatch_path`.
-Its methods are the use cases behind ``microgrid dispatch / settle /
+Its methods are the use cases behind ``microgrid dispatch / settle / close /
 validate / monitor / redispatch / ui`` and the app's "run" button:
 
 - :meth:`Workspace.read_park`: the park file (and its settlement rules), the
