@@ -34,6 +34,7 @@ import os
 import signal
 import sqlite3
 import threading
+import time
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -261,7 +262,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         if engine.url.database not in (None, "", ":memory:"):
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _set_wal(cursor)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -270,6 +271,26 @@ def _sqlite_pragmas(engine: Engine) -> None:
         # park, the schema revision) stays true until it commits; readers take no lock
         write = connection.get_execution_options().get(WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+#: How long a SQLite ledger's opening retries a lock conflict the busy handler does not wait out [s].
+LOCKED_RETRY_SECONDS = 30.0
+
+
+def _set_wal(cursor) -> None:
+    """``PRAGMA journal_mode=WAL``, retried: two processes converting a new file at the same moment can
+    deadlock on its lock (SQLite then answers "database is locked" at once, without waiting)."""
+    deadline = time.monotonic() + LOCKED_RETRY_SECONDS
+    pause = 0.01
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 def _lock_writers(connection) -> None:
@@ -307,7 +328,21 @@ def open_ledger(url: str | Path) -> "Ledger":
     config = Config()
     config.set_main_option("script_location", _migrations_folder())
     config.set_main_option("sqlalchemy.url", text.replace("%", "%%"))
-    _check_revision(engine, config, str(url))
+    deadline = time.monotonic() + LOCKED_RETRY_SECONDS
+    while True:
+        try:
+            _upgrade(engine, config, str(url))
+            return Ledger(engine)
+        except EngineInputError as error:
+            # a lock conflict SQLite reports at once (two first opens deadlocking): try again
+            if "database is locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _upgrade(engine: Engine, config: Config, url: str) -> None:
+    """Check the revision, then upgrade to head in one transaction holding the write lock."""
+    _check_revision(engine, config, url)
     try:
         # one transaction holding the write lock: atomic DDL, and a second process opening the same
         # new ledger waits, then finds it at head
@@ -317,8 +352,7 @@ def open_ledger(url: str | Path) -> "Ledger":
             command.upgrade(config, "head")
     except (OperationalError, DatabaseError) as error:
         engine.dispose()
-        raise _database_error(str(url), engine, error) from None
-    return Ledger(engine)
+        raise _database_error(url, engine, error) from None
 
 
 def _create_private(text: str) -> None:
@@ -387,7 +421,8 @@ def _refuse_foreign_sqlite(path: Path, where: str) -> None:
     """Refuse a SQLite database with tables but no ``alembic_version``, read-only and before any
     engine opens it (the WAL pragma alone would rewrite its header): a foreign file stays untouched."""
     try:
-        with closing(sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=5.0)) as connection:
+        with closing(sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True,
+                                     timeout=LOCKED_RETRY_SECONDS)) as connection:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.Error as error:
         raise EngineInputError(f"ledger {where!r}: not a usable SQLite ledger ({_one_line(error)}); expected "
