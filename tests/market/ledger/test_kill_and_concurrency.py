@@ -84,8 +84,8 @@ def clean_run(tmp_path_factory, park_file, dispatched):
     return first, _state(results)
 
 
-# posting:1 the day's reversal (the next postings: the day's new version, the month's reversal and
-# new version), commit: every posting written, COMMIT not yet; committed: just after COMMIT
+# posting:1 the day's reversal (the next postings: the day's new version, then the month's reversal and
+# new version when the charge changed), commit: every posting written, COMMIT not yet; committed: just after COMMIT
 @pytest.mark.parametrize("point", ["posting:1", "commit", "committed"])
 def test_a_settle_killed_at_a_commit_point_is_completed_identically_by_the_next_run(point, tmp_path, park_file,
                                                                                     dispatched, clean_run):
