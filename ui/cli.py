@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, nullcontext
@@ -348,11 +349,16 @@ def settle(
     dataset = _day_ahead(workspace, park, day)
     contracts = {participant.name: participant.contract_power_kw for participant in park.participants}
     measured = read_metered(metered, dataset, contracts) if metered is not None else None
-    both = workspace.settle_day(park, rules, day, dataset, measured)
+    both = workspace.settle_day(park, rules, day, dataset, measured, metered)
     settled, basic = both.day, both.basic
     stats = settled.stats
+    current = both.postings[both.postings["posting"] == "settlement"].iloc[-1]
+    booked = f", booked {current.booked_on} (month closed: adjustment)" if current.booked_on != current.period_start else ""
+    posted = {0: "unchanged: nothing written", 1: "first version"}.get(
+        both.posted, f"reversal of v{current.version - 1} and new version ({json.loads(current.meta)['reason']})")
     table = Table(title=f"{park.name} - settlement {day}", show_header=False)
-    table.add_row("Entries written", f"{len(settled.entries)} (sum {sum(e.amount_krw for e in settled.entries)} KRW)")
+    table.add_row("Entries of the day", f"{len(settled.entries)} (sum {sum(e.amount_krw for e in settled.entries)} KRW)")
+    table.add_row("Ledger version", f"v{current.version}: {posted}{booked}")
     table.add_row("Park net cost (grid-only)", f"₩{stats.net_cost_krw.sum():,.0f} (₩{stats.grid_only_bill_krw.sum():,.0f})")
     table.add_row("Imbalance settled", "yes" if measured is not None else "no metered data")
     table.add_row("Basic charge of the month (re-settled)", f"₩{basic.bills.basic_krw.sum():,.0f}")
@@ -494,6 +500,25 @@ def workers_statement(
         atomic_write_text(path, worker_statement_html(made, language))
         console.print(f"{worker_id} {year}: paid ₩{made.total_krw:,}; next payment "
                       f"{made.next_payment or '(left)'} -> {path}")
+
+
+@command()
+def close(
+    month: str = typer.Option(..., "--month", help="Month YYYY-MM to close."),
+    park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
+    db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
+    results: Path = typer.Option(Path("results"), "--results", help="Folder of the default ledger."),
+) -> None:
+    """Close a month: its entries never change again; a later change of its days is an adjustment in the first open month."""
+    from market.settlement.monthly import parse_month
+
+    parse_month(month)  # before the ledger is opened (or created)
+    workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
+    park = workspace.read_park()
+    closed = workspace.close_month(park, month)
+    state = "closed" if closed.newly_closed else "already closed"
+    console.print(f"{park.name} {month}: {state} at {closed.closed_at:%Y-%m-%d %H:%M} UTC; "
+                  f"{closed.summary['entries']} entries booked, sha256 {closed.summary['entries_sha256'][:16]}...")
 
 
 # --- batch and report (issue 5): rolling year, scenario sweeps on Dask, analyst's report -------------

@@ -3,7 +3,7 @@
 A :class:`Workspace` names the results folder, the ledger, the UI's user
 accounts and the park file, and owns the names of the files written there:
 ``dispatch-<date>.nc`` is spelled once, in :meth:`Workspace.dispatch_path`.
-Its methods are the use cases behind ``microgrid dispatch / settle /
+Its methods are the use cases behind ``microgrid dispatch / settle / close /
 validate / monitor / redispatch / ui`` and the app's "run" button:
 
 - :meth:`Workspace.read_park`: the park file (and its settlement rules), the
@@ -13,7 +13,8 @@ validate / monitor / redispatch / ui`` and the app's "run" button:
 - :meth:`Workspace.day_ahead`: the day's dispatch file, run (and written)
   when it is missing;
 - :meth:`Workspace.settle_day`: settle a day on the ledger and re-settle its
-  month's basic charge;
+  month's basic charge, in one transaction, recording the files' hashes;
+- :meth:`Workspace.close_month`: close a month of the ledger;
 - :meth:`Workspace.open_ledger`.
 
 Imports of the engine are lazy (inside the methods), so that the command
@@ -66,6 +67,10 @@ class SettledDay:
 
     day: DaySettlement
     basic: BasicSettlement
+    #: the day's postings after this settle (:meth:`market.ledger.Ledger.postings`), oldest first
+    postings: Any = None
+    #: postings this settle wrote for the day (0: unchanged inputs, 1: first version, 2: reversal + version)
+    posted: int = 0
 
 
 @dataclass(frozen=True)
@@ -260,20 +265,37 @@ class Workspace:
             self.run_day(park, day, progress=progress)
         return read_dispatch(path)
 
-    def settle_day(self, park, rules, day: dt.date, dataset: xr.Dataset, metered=None) -> SettledDay:
+    def settle_day(self, park, rules, day: dt.date, dataset: xr.Dataset, metered=None,
+                   metered_file: str | Path | None = None) -> SettledDay:
         """Settle ``day`` (its dispatch ``dataset``) on the ledger, then re-settle its month's basic charge.
 
-        ``metered`` (:func:`market.settlement.read_metered`) settles the imbalance too.
+        ``metered`` (:func:`market.settlement.read_metered`, read from ``metered_file``) settles the
+        imbalance too. The SHA-256 of ``dispatch-<date>.nc`` and of the metered file are recorded
+        with the settlement (``meta["inputs"]``). A changed day posts a reversal and a new version
+        (booked in the first open month when its month is closed); an unchanged one writes nothing.
         """
-        from market.settlement import settle_basic_charge, settle_day
+        from market.settlement import day_key, settle_basic_charge, settle_day
+        from market.settlement.sources import file_sha256
 
         found = str(dataset.attrs.get("date", ""))
         if found != day.isoformat():
             # a copied or renamed file would otherwise overwrite the books of the day it really holds
             raise EngineInputError(f"{self.dispatch_path(day)}: attribute date = {found!r}; expected "
                                    f"{day.isoformat()} (the --date being settled)")
+        path = self.dispatch_path(day)
+        source = {"dispatch_file": path.name, "dispatch_file_sha256": file_sha256(path) if path.is_file() else None}
+        if metered_file is not None:
+            source |= {"metered_file": Path(metered_file).name, "metered_file_sha256": file_sha256(metered_file)}
         # one transaction: a crash between the day and its month's basic charge leaves neither
         with closing(self.open_ledger()) as ledger, ledger.transaction():
-            settled = settle_day(ledger, park, dataset, rules, metered)
+            before = len(ledger.postings(day_key(day)))
+            settled = settle_day(ledger, park, dataset, rules, metered, meta={"inputs": source})
             basic = settle_basic_charge(ledger, park, f"{day:%Y-%m}")
-        return SettledDay(settled, basic)
+            postings = ledger.postings(day_key(day))
+        return SettledDay(settled, basic, postings, len(postings) - before)
+
+    def close_month(self, park, month: str):
+        """Close ``month`` (YYYY-MM) on the ledger (:meth:`market.ledger.Ledger.close_month`): a later
+        change of its days or charges is booked as an adjustment in the first open month."""
+        with closing(self.open_ledger()) as ledger:
+            return ledger.close_month(month, park.name)

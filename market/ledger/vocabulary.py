@@ -52,6 +52,14 @@ class SettlementKind(StrEnum):
         return f"{self.value}:{period}"
 
 
+class PostingKind(StrEnum):
+    """What a posting (``ledger_settlements.posting``) is: a version of a period's settlement, or the
+    reversal of one (its entries with the opposite amounts)."""
+
+    SETTLEMENT = "settlement"
+    REVERSAL = "reversal"
+
+
 class AccountName(StrEnum):
     """Names of the ledger's accounts (``ledger_accounts.name``).
 

@@ -38,6 +38,7 @@ from market.settlement.config import SettlementRules, rules_for
 from market.settlement.imbalance import imbalance, metered_dataset
 from market.settlement.kepco import energy_bill, peak_demand_kw, rec_eligible_kwh, rec_price_on_export
 from market.settlement.metered import Metered
+from market.settlement.sources import day_sources
 from microgrid.errors import EngineInputError
 from microgrid.park import Park
 from microgrid.tariffs import BANDS, load_tariff, tariff_day
@@ -251,8 +252,10 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
 
 
 def settle_day(ledger: Ledger, park: Park, dataset: xr.Dataset, rules: SettlementRules | None = None,
-               metered: Metered | None = None, meta: dict | None = None) -> DaySettlement:
-    """Settle one dispatch day on ``ledger``, replacing any earlier settlement of that day.
+               metered: Metered | None = None, meta: dict | None = None,
+               reason: str | None = None) -> DaySettlement:
+    """Settle one dispatch day on ``ledger``: its first version, nothing when unchanged, or a
+    reversal of the earlier version and a new one (:meth:`market.ledger.Ledger.post_settlement`).
 
     Everything is computed before the database is touched; the write is one
     transaction, so bad input or a crash leaves the ledger as it was.
@@ -261,17 +264,23 @@ def settle_day(ledger: Ledger, park: Park, dataset: xr.Dataset, rules: Settlemen
     ----------
     meta : dict, optional
         Extra JSON-serialisable items stored with the settlement (a batch
-        records its scenario and the day's objective there).
+        records its scenario and the day's objective there). Its ``inputs``
+        items (e.g. the dispatch file's hash) join the computed ones
+        (:func:`market.settlement.sources.day_sources`).
+    reason : str, optional
+        Why the day is settled again (default: which inputs changed).
 
     Returns
     -------
     DaySettlement
     """
+    rules = rules or rules_for(park)
     built = day_legs(park, dataset, rules, metered)
-    meta = {**(meta or {}), "pricing_rule": dataset.attrs.get("pricing_rule"), "metered": metered is not None,
+    inputs = {**day_sources(park, built.day, dataset, rules, metered), **(meta or {}).get("inputs", {})}
+    meta = {**(meta or {}), "inputs": inputs, "pricing_rule": dataset.attrs.get("pricing_rule"), "metered": metered is not None,
             "trade_fee_krw_per_kwh": float(dataset.attrs["trade_fee_krw_per_kwh"]),
             "solver_status": dataset.attrs.get("solver_status")}
     key = day_key(built.day)
-    entries = ledger.replace_settlement(key, SettlementKind.DAY, built.day, built.day, park.name, built.legs,
-                                        built.stats, meta)
+    entries = ledger.post_settlement(key, SettlementKind.DAY, built.day, built.day, park.name, built.legs,
+                                     built.stats, meta, reason)
     return DaySettlement(key, built.day, entries, pd.DataFrame(built.stats))

@@ -19,6 +19,7 @@ from market.ledger import Leg, Ledger, LedgerEntry
 from market.ledger.vocabulary import LegKind, SettlementKind
 from market.settlement import accounts
 from market.settlement.kepco import basic_bill, billing_demand_kw
+from market.settlement.sources import tariffs_in_force
 from microgrid.errors import EngineInputError
 from microgrid.park import Park
 from microgrid.tariffs import load_tariff
@@ -74,7 +75,8 @@ def peaks_before(ledger: Ledger, day: dt.date) -> dict[str, dict[str, float]]:
 
 
 def settle_basic_charge(ledger: Ledger, park: Park, month: str) -> BasicSettlement:
-    """Settle ``month``'s basic charge for every participant (replaces an earlier one)."""
+    """Settle ``month``'s basic charge for every participant on the peaks of its settled days'
+    current versions (a changed charge posts a reversal and a new version; an unchanged one nothing)."""
     period = parse_month(month)
     first, last = period.start_time.date(), period.end_time.date()
     if ledger.day_stats(first, last).empty:
@@ -95,7 +97,8 @@ def settle_basic_charge(ledger: Ledger, park: Park, month: str) -> BasicSettleme
         rows.append({"participant": participant.name, "billing_demand_kw": demand, "basic_krw": bill.basic_krw,
                      "fund_krw": bill.fund_krw, "vat_krw": bill.vat_krw})
     key = SettlementKind.BASIC.key(month)
-    entries = ledger.replace_settlement(key, SettlementKind.BASIC, first, last, park.name, legs, None, {"month": month})
+    meta = {"month": month, "inputs": {"tariffs": tariffs_in_force(park, first)}}
+    entries = ledger.post_settlement(key, SettlementKind.BASIC, first, last, park.name, legs, None, meta)
     return BasicSettlement(key, entries, pd.DataFrame(rows))
 
 

@@ -170,18 +170,32 @@ def test_resume_after_a_kill_equals_an_uninterrupted_run(settled, raw, tmp_path)
 
 
 def test_a_day_whose_dispatch_changed_is_settled_again(settled, raw, tmp_path):
+    import xarray as xr
+
     source = scenario_path(tmp_path, "base")
     source.parent.mkdir(parents=True)
     shutil.copy(scenario_path(settled, "base"), source)
     settle_scenario(tmp_path, SCENARIOS[0], raw[0], raw[1])
-    with closing(sqlite3.connect(ledger_path(tmp_path, "base"))) as connection, connection:
-        key = f"day:{DAYS[2]}"
-        (meta,) = connection.execute("SELECT meta FROM ledger_settlements WHERE key = ?", (key,)).fetchone()
-        stale = {**json.loads(meta), "day_objective_krw": 1.0}  # as if settled from another dispatch
-        connection.execute("UPDATE ledger_settlements SET meta = ? WHERE key = ?", (json.dumps(stale), key))
+    with xr.open_dataset(source, engine="netcdf4") as opened:
+        changed = opened.load()
+    changed["day_objective"][2] = 1.0  # as if day 3 had been dispatched again
+    changed.to_netcdf(source, engine="netcdf4")
     again = settle_scenario(tmp_path, SCENARIOS[0], raw[0], raw[1])
     assert again.days_written == 1
-    assert _comparable(_entries(ledger_path(tmp_path, "base"))) == _comparable(_entries(ledger_path(settled, "base")))
+    ledger = open_ledger(ledger_path(tmp_path, "base"))
+    try:
+        postings = ledger.postings(f"day:{DAYS[2]}")
+    finally:
+        ledger.close()
+    assert list(postings["posting"]) == ["settlement", "reversal", "settlement"]
+    assert "day_objective_krw" in json.loads(postings["meta"].iloc[-1])["reason"]
+    # the same flows: the reversal and the new version net to the first settlement
+    assert _net(_entries(ledger_path(tmp_path, "base"))) == _net(_entries(ledger_path(settled, "base")))
+
+
+def _net(frame: pd.DataFrame) -> list[tuple]:
+    summed = frame.groupby(["key", "account", "kind", "detail"])["amount_krw"].sum()
+    return sorted((*index, int(value)) for index, value in summed.items() if value != 0)
 
 
 def test_cli_batch_settle(tmp_path):
