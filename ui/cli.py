@@ -238,18 +238,21 @@ def dispatch(
     orders_file: Optional[Path] = typer.Option(None, "--orders", help="Order book TOML to clear (default: the book stored for the day by `microgrid orders submit`, if any)."),
 ) -> None:
     """Run the day-ahead dispatch and clearing of direct trades for one day."""
-    from market.dispatch.summary import summarize
-    from market.pricing import PRICING_RULES
-
     _input_file(weather_file, "--weather")
     workspace = Workspace(_output_folder(out, "--out"), park_file=park_file)
     park = workspace.read_park()
     day = _parse_date(date, park.park.timezone)
     _operating_days(park, day)
-    if pricing_rule is not None and pricing_rule not in PRICING_RULES:
-        raise EngineInputError(f"--pricing-rule = {pricing_rule!r}: expected one of {sorted(PRICING_RULES)}")
+    # The park schema's names, which the pricing registry is keyed by (checked when it is imported):
+    # a bad option costs no xarray, Pyomo or pvlib.
+    from microgrid.park import PRICING_RULE_NAMES
+
+    if pricing_rule is not None and pricing_rule not in PRICING_RULE_NAMES:
+        raise EngineInputError(f"--pricing-rule = {pricing_rule!r}: expected one of {sorted(PRICING_RULE_NAMES)}")
     _input_file(orders_file, "--orders")
     _book, orders_source = workspace.order_book(park, day, orders_file)  # checked before the slow part
+    from market.dispatch.summary import summarize
+
     with console.status(f"Forecasting {day} ...") as status:
         def progress(step: str, _fraction: float) -> None:
             if step == "run_dispatch":
@@ -297,9 +300,6 @@ def forecast(
     out: Optional[Path] = typer.Option(None, "--out", help="NetCDF file (default: results/forecast-<start>-<end>.nc)."),
 ) -> None:
     """Forecast hourly generation per asset and load per participant for a span of days."""
-    from market.dispatch.io import write_dataset_atomic
-    from microgrid.forecast import forecast_park
-
     if out is not None:
         _output_file(out, "--out", (".nc",))
     _input_file(weather_file, "--weather")
@@ -309,6 +309,9 @@ def forecast(
     if last < first:
         raise EngineInputError(f"--end = {last}: expected on or after --start = {first}")
     _operating_days(park, first, last, "--start/--end")
+    from market.dispatch.io import write_dataset_atomic  # after the cheap checks: xarray, pvlib
+    from microgrid.forecast import forecast_park
+
     with console.status(f"Forecasting {first}..{last} ..."):
         result = forecast_park(park, first, last, kind="actual" if actual else "day_ahead",
                                weather_file=weather_file)
@@ -339,13 +342,13 @@ def settle(
     metered: Optional[Path] = typer.Option(None, "--metered", help="Metered CSV: timestamp,participant,asset,energy_kwh."),
 ) -> None:
     """Settle one day on the ledger (runs the dispatch first when its result is missing)."""
-    from market.settlement import read_metered
-
     workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
     day = _parse_date(date, park.park.timezone)
     _operating_days(park, day)
     _input_file(metered, "--metered")
+    from market.settlement import read_metered  # after the cheap checks (it imports the dispatch)
+
     dataset = _day_ahead(workspace, park, day)
     contracts = {participant.name: participant.contract_power_kw for participant in park.participants}
     measured = read_metered(metered, dataset, contracts) if metered is not None else None
@@ -813,15 +816,15 @@ def validate(
     max_rounds: int = typer.Option(5, "--max-rounds", min=1, help="Largest number of tightening rounds."),
 ) -> None:
     """Check every hour of a dispatch with an AC power flow; writes violations-<date>.csv."""
-    from market.dispatch.io import write_dataset_atomic
-    from market.dispatch.results import DispatchResult
-    from market.safety.tighten import validate_and_tighten
-    from market.settlement.statement import atomic_write_text
-
     workspace = Workspace(_output_folder(results, "--results"), park_file=park_file)
     park = workspace.read_park()
     day = _parse_date(date, park.park.timezone)
     _operating_days(park, day)
+    from market.dispatch.io import write_dataset_atomic  # after the cheap checks (pandapower is slow)
+    from market.dispatch.results import DispatchResult
+    from market.safety.tighten import validate_and_tighten
+    from market.settlement.statement import atomic_write_text
+
     dataset = _day_ahead(workspace, park, day)
     with console.status(f"AC power flow of {day} ..."):
         outcome = validate_and_tighten(park, _inputs_of(dataset), tighten=tighten, max_rounds=max_rounds,
@@ -862,15 +865,15 @@ def monitor(
     db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
 ) -> None:
     """Compare measurements with the schedule and limits; log the alarms in the ledger database."""
-    from market.safety.alarm_log import log_alarms
-    from market.safety.alarms import raise_alarms
-    from market.safety.measurements import day_steps, read_measurements
-
     workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park = workspace.read_park()
     day = _parse_date(date, park.park.timezone)
     _operating_days(park, day)
     _input_file(measurements, "--measurements")
+    from market.safety.alarm_log import log_alarms  # after the cheap checks
+    from market.safety.alarms import raise_alarms
+    from market.safety.measurements import day_steps, read_measurements
+
     dataset = _day_ahead(workspace, park, day)
     measured = read_measurements(measurements, park, day_steps(dataset))
     alarms = raise_alarms(park, dataset, measured)
