@@ -29,7 +29,6 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -376,8 +375,10 @@ class DataAccess:
 
     # -- the manager's day ----------------------------------------------------------------------------
     def today(self) -> dt.date:
-        """Today in the park's timezone (not the server's, not UTC)."""
-        return dt.datetime.now(ZoneInfo(self.park.park.timezone)).date()
+        """Today in the park's timezone (not the server's, not UTC): :func:`ui.views.today_logic.today_in`."""
+        from ui.views.today_logic import today_in
+
+        return today_in(self.park.park.timezone)
 
     def local_time(self, moment) -> pd.Timestamp | None:
         """A ledger time (naive UTC) in the park's timezone."""

@@ -16,6 +16,7 @@ import streamlit as st
 from ui import charts
 from ui.common import lang, money_metric, page_access, page_guard
 from ui.i18n import krw, kwh, percent, t
+from ui.views.today_logic import DayStep
 
 L = lang()
 access = page_access()
@@ -29,20 +30,19 @@ day = st.date_input(f"{t('day', L)} ({t('today_in_park', L)}: {today.isoformat()
 
 
 def _when(value) -> str:
-    if value is None:
-        return t("state_pending", L)
-    return t("state_done", L) if value is True else f"{value:%m-%d %H:%M}"
+    return t("state_pending", L) if value is None else f"{value:%m-%d %H:%M}"
 
 
 state = page_guard(lambda: access.day_state(day))
 st.subheader(t("day_state", L))
+st.markdown(f"**{t('state_now', L)}: {t(state.step.label, L)}** ({day.isoformat()}, "
+            f"{t('state_times', L)} {access.park.park.timezone})")
 cells = st.columns(6)
-steps = [("state_forecast", True), ("state_dispatched", state["dispatched"]), ("state_settled", state["settled"]),
-         ("state_redispatched", state["redispatched"]), ("state_metered", state["metered"]),
-         ("state_closed", state["closed"])]
+steps = [(DayStep.FORECAST.label, True)] + [(step.label, state.when(step)) for step in list(DayStep)[1:3]] + \
+    [("state_redispatched", state.redispatched)] + [(step.label, state.when(step)) for step in list(DayStep)[3:]]
 for cell, (label, value) in zip(cells, steps):
-    cell.markdown(f"{'●' if value is not None else '○'} **{t(label, L)}**  \n{_when(value)}")
-st.caption(f"{access.park.park.timezone}")
+    text = t("state_done", L) if value is True else _when(value)
+    cell.markdown(f"{'●' if value is not None else '○'} **{t(label, L)}**  \n{text}")
 
 alarms = page_guard(lambda: access.alarms(day))
 st.subheader(t("alarms", L))
@@ -98,17 +98,56 @@ else:
     money_metric(row[1], f"{t('grid_only_cost', L)}", summary.grid_only_cost_krw)
     money_metric(row[2], f"{t('saving', L)}", summary.saving_krw)
 
-    kinds = {asset.name: asset.kind for asset in access.park.assets}
+    kinds = {asset.name: str(asset.kind) for asset in access.park.assets}
+    tariff_title, tou = page_guard(lambda: access.tou_spans(day))
     left, right = st.columns(2)
     left.altair_chart(charts.generation_and_load(dataset, kinds, L), width="stretch")
     soc = charts.battery_soc(dataset, L)
     if soc is not None:
         right.altair_chart(soc, width="stretch")
     left, right = st.columns(2)
-    left.altair_chart(charts.feeder_flows(dataset, L), width="stretch")
+    left.altair_chart(charts.feeder_flows(dataset, L, tou), width="stretch")
     transformer = access.park.network.transformer
-    right.altair_chart(charts.transformer_flow(dataset, transformer.import_limit_kw, transformer.export_limit_kw, L),
-                       width="stretch")
+    right.altair_chart(charts.transformer_flow(dataset, transformer.import_limit_kw, transformer.export_limit_kw, L,
+                                               tou), width="stretch")
+    st.caption(t("tou_caption", L).format(tariff=tariff_title) + " - " + ", ".join(
+        f"{t('band_' + row.band, L)} {row.start_hour:02.0f}-{row.end_hour:02.0f}" for row in tou.itertuples()))
+
+    st.subheader(t("trades_by_source", L))
+    by_source = page_guard(lambda: access.trades_by_source(day))
+    if by_source.empty:
+        st.write(t("no_trades", L))
+    else:
+        st.altair_chart(charts.trades_by_source(by_source, L), width="stretch")
+        totals = by_source.groupby("source")["energy_kwh"].sum()
+        st.caption(t("trades_by_source_caption", L) + ": " + ", ".join(
+            f"{t('source_' + source, L)} {kwh(value)}" for source, value in totals.items()))
+
+    st.subheader(t("peak_vs_ratchet", L))
+    peaks = page_guard(lambda: access.peak_against_ratchet(day))
+    settled_peaks = peaks.dropna(subset=["day_peak_kw"])
+    if settled_peaks.empty:
+        st.write(t("not_settled", L))
+    else:
+        above = int(settled_peaks["sets_new"].sum())
+        if above:
+            st.warning(t("tenants_above", L).format(n=above))
+        shown = settled_peaks.sort_values("headroom_kw")
+        st.dataframe(pd.DataFrame({
+            t("participant", L): [f"{name} {access.display_name(name)}" for name in shown["participant"]],
+            t("col_day_peak", L): shown["day_peak_kw"].round(1),
+            t("col_ratchet", L): shown["ratchet_kw"].round(1),
+            t("col_peak_share", L): (100 * shown["day_peak_kw"] / shown["ratchet_kw"]).round(0),
+            t("col_headroom", L): shown["headroom_kw"].round(1),
+            t("col_billing_demand", L): shown["billing_demand_kw"].round(1),
+            t("col_billed", L): shown["billed_kw"].round(1),
+            t("col_basic_krw", L): [krw(value) if pd.notna(value) else "" for value in shown["basic_krw"]],
+            t("col_sets_new", L): [t("yes", L) if flag else t("no", L) for flag in shown["sets_new"]],
+        }), hide_index=True, width="stretch", key="ratchet_table",
+            column_config={t("col_peak_share", L): st.column_config.ProgressColumn(
+                t("col_peak_share", L), format="%d %%", min_value=0, max_value=150)})
+        st.caption(t("peak_vs_ratchet_caption", L))
+
     st.altair_chart(charts.clearing_prices(dataset, L), width="stretch")
     st.subheader(t("binding_limits", L))
     limits = json.loads(dataset.attrs.get("binding_limits", "[]"))
@@ -137,10 +176,10 @@ else:
 
     st.subheader(t("redispatch_events", L))
     corrections = page_guard(lambda: access.corrections(day))
-    if corrections.empty and state["redispatched"] is None:
+    if corrections.empty and state.redispatched is None:
         st.write(t("no_redispatch", L))
     else:
-        st.caption(f"{t('state_redispatched', L)}: {_when(state['redispatched'])} - "
+        st.caption(f"{t('state_redispatched', L)}: {_when(state.redispatched)} - "
                    f"{t('correction_total', L)}: {krw(corrections['amount_krw'].sum())}")
         st.dataframe(corrections.rename(columns={"participant": t("participant", L), "detail": t("col_detail", L),
                                                  "quantity_kwh": "kWh", "amount_krw": t("col_amount", L)}),
