@@ -205,12 +205,13 @@ def trades_by_source(trades: pd.DataFrame, production: pd.DataFrame) -> pd.DataF
         grouped = trades.groupby(["time", "product"], as_index=False)["energy_kwh"].sum()
         return grouped.rename(columns={"product": "source"})[columns]
     sold = trades.groupby(["time", "seller"], as_index=False)["energy_kwh"].sum()
+    production = production.astype({"energy_kwh": float})
     mix = production[production["energy_kwh"] > 0]
     totals = mix.groupby(["time", "seller"])["energy_kwh"].transform("sum")
     mix = mix.assign(share=mix["energy_kwh"] / totals)[["time", "seller", "source", "share"]]
     joined = sold.merge(mix, on=["time", "seller"], how="left")
     joined["source"] = joined["source"].fillna("unknown")
-    joined["share"] = joined["share"].fillna(1.0)
+    joined["share"] = joined["share"].astype(float).fillna(1.0)
     joined["energy_kwh"] = joined["energy_kwh"] * joined["share"]
     return joined.groupby(["time", "source"], as_index=False)["energy_kwh"].sum()[columns]
 
