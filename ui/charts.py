@@ -114,7 +114,8 @@ def flows_against_limits(flows: pd.DataFrame, limits: pd.DataFrame, title: str, 
                                        range=[[8, 4], [2, 3]])),
         tooltip=["element", "direction", alt.Tooltip("kw:Q", format=",.0f", title=t("limit", lang))])
     layers = [tou_shading(tou, lang)] if tou is not None and len(tou) else []
-    return alt.layer(*layers, lines, rules).properties(height=HEIGHT, title=f"{title} [kW]")
+    # room for three legends (TOU bands, elements, limit kinds) without cutting the last
+    return alt.layer(*layers, lines, rules).properties(height=HEIGHT + 40, title=f"{title} [kW]")
 
 
 def feeder_flows(dataset: xr.Dataset, lang: str, tou: pd.DataFrame | None = None) -> alt.Chart:

@@ -80,13 +80,20 @@ LABELS: dict[str, dict[str, str]] = {
     "acknowledged": {"ko": "확인", "en": "Acknowledged"},
     "acknowledge": {"ko": "선택한 경보 확인 처리", "en": "Acknowledge the selected alarms"},
     "to_acknowledge": {"ko": "확인할 경보", "en": "Alarms to acknowledge"},
+    "choose_alarms": {"ko": "경보를 고르세요", "en": "Choose alarms"},
     "critical_open": {"ko": "확인되지 않은 위험 경보 {n}건", "en": "{n} critical alarm(s) not acknowledged"},
     "hourly_plan": {"ko": "시간별 급전계획", "en": "Hourly plan"},
     "download_plan_csv": {"ko": "계획 CSV 내려받기", "en": "Download the plan (CSV)"},
     "download_plan_parquet": {"ko": "계획 Parquet 내려받기", "en": "Download the plan (Parquet)"},
     "redispatch_events": {"ko": "재급전과 정산 보정", "en": "Re-dispatch and corrections"},
     "no_redispatch": {"ko": "이 날 재급전·보정이 없습니다.", "en": "No re-dispatch or correction for this day."},
-    "correction_total": {"ko": "보정 합계 (항상 0원)", "en": "Correction total (always 0 KRW)"},
+    "correction_total": {"ko": "참여자 보정 합계 (+ 받음, − 냄; 원장 전체 합은 0원)",
+                         "en": "Participants' correction total (+ received, − paid; the ledger's sum is 0 KRW)"},
+    "correction_sign": {"ko": "금액 [원]: + 받음, − 냄 (재급전 후 - 전일 계획)",
+                        "en": "Amounts [KRW]: + received, − paid (re-dispatch minus day-ahead)"},
+    "bill_kepco_part": {"ko": "한전 요금 (전력량·기후·연료·기금·부가세)", "en": "KEPCO (energy, adders, fund, VAT)"},
+    "bill_other": {"ko": "기타", "en": "Other"},
+    "col_total_krw": {"ko": "합계 [원]", "en": "Total [KRW]"},
     "rerun_settled_warning": {"ko": "{day}은(는) 이미 정산된 날입니다. 다시 실행하면 급전계획과 정산이 바뀝니다.",
                               "en": "{day} is already settled. Running it again replaces its dispatch and settlement."},
     "confirm_rerun": {"ko": "정산된 날을 다시 실행합니다", "en": "Yes, re-run a settled day"},
@@ -115,11 +122,11 @@ LABELS: dict[str, dict[str, str]] = {
     "no_trades": {"ko": "이 날 직접거래가 없습니다.", "en": "No direct trades this day."},
     "peak_vs_ratchet": {"ko": "최대수요와 요금적용전력", "en": "Peak demand against billing demand"},
     "peak_vs_ratchet_caption": {
-        "ko": "요금적용전력: 당월과 직전 12개월 중 12~2월·7~9월의 최대수요(중간·최대부하 시간) 중 큰 값, 계약전력의 30% 이상. "
+        "ko": "요금적용전력: 당월과 직전 12개월 중 12월–2월, 7월–9월의 최대수요(중간·최대부하 시간) 중 큰 값, 계약전력의 30% 이상. "
               "이전 달 기준값을 넘은 날은 이번 달 기본요금을 올립니다. 월 청구값과 기본요금은 원장의 월 기본요금 정산 (그 달의 정산된 모든 날).",
         "en": "Billing demand: the highest mid/peak-hour demand of this month and of Dec-Feb and Jul-Sep of the last "
               "12 months, at least 30 % of contract power. A day above the earlier months' figure raises this "
-              "month's basic charge. Billed kW and basic charge: the ledger's basic-charge settlement of the month."},
+              "month's basic charge. Billed kW and basic charge: the ledger's basic-charge settlement of the month (every settled day of it)."},
     "col_day_peak": {"ko": "이 날 최대수요 [kW]", "en": "Day's peak [kW]"},
     "col_month_peak": {"ko": "당월 최대수요 [kW]", "en": "Month's peak so far [kW]"},
     "col_ratchet": {"ko": "이전 달 기준 [kW]", "en": "Ratchet from earlier months [kW]"},

@@ -16,7 +16,7 @@ import streamlit as st
 from ui import charts
 from ui.common import lang, money_metric, page_access, page_guard
 from ui.i18n import krw, kwh, percent, t
-from ui.views.today_logic import DayStep
+from ui.views.today_logic import DayStep, corrections_by_participant
 
 L = lang()
 access = page_access()
@@ -27,6 +27,11 @@ if "park_day_pending" in st.session_state:
     st.session_state["park_day"] = st.session_state.pop("park_day_pending")
 st.session_state.setdefault("park_day", today)
 day = st.date_input(f"{t('day', L)} ({t('today_in_park', L)}: {today.isoformat()})", key="park_day")
+
+
+def _number(value) -> str:
+    """A measured value or limit with thousands separators; blank when there is none."""
+    return "" if value is None or pd.isna(value) else f"{float(value):,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
 
 
 def _when(value) -> str:
@@ -57,7 +62,7 @@ else:
         t("severity", L): [f"{icons.get(s, '')} {t('sev_' + s, L)}" for s in alarms["severity"]],
         t("col_time", L): [f"{value:%H:%M}" for value in alarms["time"]],
         t("element", L): alarms["element"], t("message", L): alarms["message"],
-        t("value", L): alarms["value"].round(1), t("limit", L): alarms["limit_value"].round(1),
+        t("value", L): [_number(v) for v in alarms["value"]], t("limit", L): [_number(v) for v in alarms["limit_value"]],
         t("unit", L): alarms["unit"], t("suggested_action", L): alarms["suggested_action"],
         t("acknowledged", L): [f"{who} {when:%H:%M}" if who else "" for who, when in
                                zip(alarms["acknowledged_by"], alarms["acknowledged_at"])],
@@ -68,7 +73,8 @@ else:
         with st.form("acknowledge"):
             labels = {row.key: f"{t('sev_' + row.severity, L)} {row.time:%H:%M} {row.element}: {row.message}"
                       for row in pending.itertuples()}
-            chosen = st.multiselect(t("to_acknowledge", L), list(labels), format_func=labels.get, key="ack_keys")
+            chosen = st.multiselect(t("to_acknowledge", L), list(labels), format_func=labels.get, key="ack_keys",
+                                    placeholder=t("choose_alarms", L))
             if st.form_submit_button(t("acknowledge", L)) and chosen:
                 for key in chosen:
                     page_guard(lambda key=key: access.acknowledge(key))
@@ -144,8 +150,10 @@ else:
             t("col_basic_krw", L): [krw(value) if pd.notna(value) else "" for value in shown["basic_krw"]],
             t("col_sets_new", L): [t("yes", L) if flag else t("no", L) for flag in shown["sets_new"]],
         }), hide_index=True, width="stretch", key="ratchet_table",
-            column_config={t("col_peak_share", L): st.column_config.ProgressColumn(
-                t("col_peak_share", L), format="%d %%", min_value=0, max_value=150)})
+            column_config={**{t(key, L): st.column_config.NumberColumn(t(key, L), format="localized") for key in
+                              ("col_day_peak", "col_ratchet", "col_headroom", "col_billing_demand", "col_billed")},
+                           t("col_peak_share", L): st.column_config.ProgressColumn(
+                               t("col_peak_share", L), format="%d %%", min_value=0, max_value=150)})
         st.caption(t("peak_vs_ratchet_caption", L))
 
     st.altair_chart(charts.clearing_prices(dataset, L), width="stretch")
@@ -165,7 +173,9 @@ else:
                "energy_cost_krw": "col_cost"}
     shown = plan.assign(time=plan["time"].dt.strftime("%H:%M")).round(1).rename(
         columns={name: t(key, L) for name, key in columns.items()})
-    st.dataframe(shown, hide_index=True, width="stretch", key="plan_table")
+    st.dataframe(shown, hide_index=True, width="stretch", key="plan_table",
+                 column_config={name: st.column_config.NumberColumn(name, format="localized")
+                                for name in shown.columns if name != t("col_time", L)})
     row = st.columns(2)
     row[0].download_button(t("download_plan_csv", L), lambda: access.plan_file(day, "csv"),
                            file_name=f"plan-{day.isoformat()}.csv", mime="text/csv", on_click="ignore",
@@ -181,16 +191,23 @@ else:
     else:
         st.caption(f"{t('state_redispatched', L)}: {_when(state.redispatched)} - "
                    f"{t('correction_total', L)}: {krw(corrections['amount_krw'].sum())}")
-        st.dataframe(corrections.rename(columns={"participant": t("participant", L), "detail": t("col_detail", L),
-                                                 "quantity_kwh": "kWh", "amount_krw": t("col_amount", L)}),
-                     hide_index=True, width="stretch", key="corrections_table")
+        by_participant = corrections_by_participant(corrections)
+        st.dataframe(pd.DataFrame({
+            t("participant", L): by_participant["participant"],
+            **{f"{t(item, L)} [{t('unit_krw', L)}]": [krw(v) for v in by_participant[item]]
+               for item in by_participant.columns if item not in ("participant", "total_krw")},
+            t("col_total_krw", L): [krw(v) for v in by_participant["total_krw"]],
+        }), hide_index=True, width="stretch", key="corrections_table")
+        st.caption(t("correction_sign", L))
 
 if access.principal.may_run:
     st.divider()
     st.subheader(t("run_day", L))
     settled_days = set(page_guard(access.settled_days))
+    if st.session_state.get("_run_date_for") != day:  # the form opens on the day the page shows
+        st.session_state["run_date"], st.session_state["_run_date_for"] = day, day
     with st.form("run_day"):
-        run_date = st.date_input(t("day", L), value=day, key="run_date")
+        run_date = st.date_input(t("day", L), key="run_date")
         if run_date in settled_days:
             st.warning(t("rerun_settled_warning", L).format(day=run_date.isoformat()))
         confirmed = st.checkbox(t("confirm_rerun", L), key="confirm_rerun")

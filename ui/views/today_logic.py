@@ -267,3 +267,34 @@ def peak_against_ratchet(day: dt.date, stats: pd.DataFrame, contract_power_kw: M
     columns = ["participant", "day_peak_kw", "month_peak_kw", "ratchet_kw", "billing_demand_kw", "billed_kw",
                "headroom_kw", "sets_new"]
     return pd.DataFrame(rows, columns=columns)
+
+
+# --- re-dispatch corrections -------------------------------------------------------------------------
+
+#: Correction items by the ledger's leg kind (the prefix of an entry's detail, ``kind:counterpart``).
+CORRECTION_ITEMS = {"trade_purchase": "bill_trade_bought", "trade_sale": "bill_trade_sold",
+                    "trade_fee": "bill_platform_fee", "imbalance_short": "bill_imbalance",
+                    "imbalance_long": "bill_imbalance", "export_smp": "bill_export", "export_rec": "bill_export"}
+KEPCO_ITEM = "bill_kepco_part"
+OTHER_ITEM = "bill_other"
+
+
+def corrections_by_participant(frame: pd.DataFrame) -> pd.DataFrame:
+    """A re-dispatch correction per participant and item [KRW, ledger sign: + received, - paid].
+
+    ``frame``: participant, detail (``<leg kind>:<counterpart>``), quantity_kwh, amount_krw
+    (:meth:`ui.data_access.DataAccess.corrections`). Returns one row per participant with a column per
+    item (i18n keys of :data:`CORRECTION_ITEMS`, KEPCO's charges together as ``bill_kepco_part``) and
+    ``total_krw``, largest change first.
+    """
+    if frame.empty:
+        return pd.DataFrame(columns=["participant", "total_krw"])
+    kinds = frame["detail"].astype(str).str.split(":").str[0]
+    items = [CORRECTION_ITEMS.get(kind, KEPCO_ITEM if kind.startswith("kepco") else OTHER_ITEM) for kind in kinds]
+    table = frame.assign(item=items).pivot_table(index="participant", columns="item", values="amount_krw",
+                                                 aggfunc="sum", fill_value=0)
+    order = [item for item in dict.fromkeys([*CORRECTION_ITEMS.values(), KEPCO_ITEM, OTHER_ITEM]) if item in table]
+    table = table[order]
+    table["total_krw"] = table.sum(axis=1)
+    table = table.reindex(table["total_krw"].abs().sort_values(ascending=False, kind="stable").index)
+    return table.reset_index().rename_axis(columns=None)
