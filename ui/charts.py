@@ -7,6 +7,7 @@ so browsers in any timezone show the same hours.
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -154,13 +155,15 @@ def trades_by_source(frame: pd.DataFrame, lang: str) -> alt.Chart:
     """Direct trades of the park per hour, stacked by product or by the sellers' source kind [kWh]
     (``frame``: time, source, energy_kwh)."""
     labels = {source: t(f"source_{source}", lang) for source in SOURCE_COLOURS}
-    data = frame.assign(hour=frame["time"].dt.hour + frame["time"].dt.minute / 60.0,
-                        label=[labels.get(source, source) for source in frame["source"]])
+    hour = frame["time"].dt.hour + frame["time"].dt.minute / 60.0
+    step = float(np.diff(np.unique(hour)).min()) if hour.nunique() > 1 else 1.0
+    # bars span 90 % of their step (a fixed pixel width overlaps at phone width)
+    data = frame.assign(hour=hour, end=hour + 0.9 * step, label=[labels.get(source, source) for source in frame["source"]])
     present = [source for source in SOURCE_COLOURS if source in set(frame["source"])]
     present += sorted(set(frame["source"]) - set(present))
     labels.update({source: t(f"source_{source}", lang) for source in present if source not in labels})
-    return alt.Chart(data).mark_bar(size=14).encode(
-        _x(lang), alt.Y("energy_kwh:Q", stack=True, title=t("energy_kwh", lang)),
+    return alt.Chart(data).mark_bar().encode(
+        _x(lang), alt.X2("end:Q"), alt.Y("energy_kwh:Q", stack=True, title=t("energy_kwh", lang)),
         alt.Color("label:N", title=t("source", lang),
                   scale=alt.Scale(domain=[labels[s] for s in present], range=_source_colours(present))),
         tooltip=["hour", alt.Tooltip("label:N", title=t("source", lang)),

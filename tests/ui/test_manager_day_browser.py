@@ -47,21 +47,21 @@ def shots(tmp_path_factory):
 
 
 def _shrink(path: Path) -> None:
-    """Keep committed screenshots small: 256-colour PNG (Pillow comes with matplotlib; skipped without it)."""
+    """Keep committed screenshots small: 96-colour PNG (Pillow comes with matplotlib; skipped without it)."""
     try:
         from PIL import Image
     except ImportError:
         return
     with Image.open(path) as image:
-        image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+        image.convert("RGB").quantize(colors=96, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
 
 
 LABELS = {
     "ko": {"title": "오늘의 산단", "lang": "한국어", "state": "현재 단계: 정산", "critical": "위험", "warning": "주의",
-           "plan": "시간별 급전계획", "soc": "ESS 충전량 [kWh]", "csv": "계획 CSV 내려받기", "ratchet": "최대수요와 요금적용전력",
+           "plan": "시간별 급전계획", "plan_column": "부하 [kWh]", "csv": "계획 CSV 내려받기", "ratchet": "최대수요와 요금적용전력",
            "tou": "최대부하 15-21", "source": "폐열발전(ORC)", "latest": "최근 급전일 보기"},
     "en": {"title": "Park today", "lang": "English", "state": "The day is now: Settled", "critical": "critical",
-           "warning": "warning", "plan": "Hourly plan", "soc": "Battery SOC [kWh]", "csv": "Download the plan (CSV)",
+           "warning": "warning", "plan": "Hourly plan", "plan_column": "Load [kWh]", "csv": "Download the plan (CSV)",
            "ratchet": "Peak demand against billing demand", "tou": "peak 15-21", "source": "waste heat (ORC)",
            "latest": "Show the latest dispatched day"},
 }
@@ -76,11 +76,14 @@ def test_manager_page_shows_the_alarm_with_its_severity_and_the_plan_table(cli_s
     _login(page, cli_server, "manager", "manager-demo")
     _wait_for_title(page, "오늘의 산단")
     if lang == "en":
-        if width < 640:  # the sidebar is collapsed at phone width
-            page.locator("[data-testid='stExpandSidebarButton'], [data-testid='stSidebarCollapsedControl'] button") \
-                .first.click()
+        if width < 640:  # the sidebar is collapsed at phone width: open it, switch, close it again
+            page.locator("[data-testid='stExpandSidebarButton']").first.click()
         page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
         _wait_for_title(page, labels["title"])
+        if width < 640:
+            page.locator("[data-testid='stSidebarCollapseButton'] button, button[data-testid='stSidebarCollapseButton']") \
+                .first.click(force=True)
+            page.wait_for_timeout(800)
     page.get_by_role("button", name=labels["latest"]).click()  # the newest dispatched day: the alarm day
     page.get_by_text(labels["plan"]).first.wait_for(timeout=30_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
@@ -97,13 +100,16 @@ def test_manager_page_shows_the_alarm_with_its_severity_and_the_plan_table(cli_s
     text = " ".join(cells)
     assert f"■■■ {labels['critical']}" in text and "BESS-shared" in text and "14:00" in text
     assert text.index(labels["critical"]) < text.index(labels["warning"])  # critical first
-    plan_grid = page.locator("[data-testid='stDataFrame']", has_text=labels["soc"]).first
+    plan_grid = page.locator("[data-testid='stDataFrame']", has_text=labels["plan_column"]).first
     plan_grid.scroll_into_view_if_needed()
     headers = " ".join(plan_grid.locator("[role='columnheader']").all_inner_texts())
-    assert labels["soc"] in headers
+    assert labels["plan_column"] in headers
     assert "00:00" in " ".join(plan_grid.locator("[role='gridcell']").all_inner_texts())
-    page.evaluate("window.scrollTo(0, 0)")
+    # the page scrolls inside Streamlit's main container, so a full-page shot needs a viewport that tall
+    tall = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": int(tall)})
+    page.wait_for_timeout(2500)
     path = shots / f"manager-today-{width}-{lang}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path))
     _shrink(path)
     page.close()

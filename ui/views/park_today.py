@@ -42,12 +42,11 @@ state = page_guard(lambda: access.day_state(day))
 st.subheader(t("day_state", L))
 st.markdown(f"**{t('state_now', L)}: {t(state.step.label, L)}** ({day.isoformat()}, "
             f"{t('state_times', L)} {access.park.park.timezone})")
-cells = st.columns(6)
 steps = [(DayStep.FORECAST.label, True)] + [(step.label, state.when(step)) for step in list(DayStep)[1:3]] + \
     [("state_redispatched", state.redispatched)] + [(step.label, state.when(step)) for step in list(DayStep)[3:]]
-for cell, (label, value) in zip(cells, steps):
-    text = t("state_done", L) if value is True else _when(value)
-    cell.markdown(f"{'●' if value is not None else '○'} **{t(label, L)}**  \n{text}")
+# one line that wraps (six columns would stack into twelve lines at phone width)
+st.markdown(" → ".join(f"{'●' if value is not None else '○'} **{t(label, L)}** "
+                       f"{t('state_done', L) if value is True else _when(value)}" for label, value in steps))
 
 alarms = page_guard(lambda: access.alarms(day))
 st.subheader(t("alarms", L))
