@@ -110,13 +110,13 @@ def flows_against_limits(flows: pd.DataFrame, limits: pd.DataFrame, title: str, 
         tooltip=["hour", "element", alt.Tooltip("kw:Q", format=",.0f")])
     rules = alt.Chart(limits).mark_rule(strokeWidth=1.5, opacity=0.8).encode(
         alt.Y("kw:Q"), alt.Color("element:N", scale=scale),
-        alt.StrokeDash("direction:N", title=t("limit", lang),
+        # no legend for the dash kinds (a third legend was cut at phone width): the caption says them
+        alt.StrokeDash("direction:N", title=t("limit", lang), legend=None,
                        scale=alt.Scale(domain=[t("limit_forward", lang), t("limit_reverse", lang)],
                                        range=[[8, 4], [2, 3]])),
         tooltip=["element", "direction", alt.Tooltip("kw:Q", format=",.0f", title=t("limit", lang))])
     layers = [tou_shading(tou, lang)] if tou is not None and len(tou) else []
-    # room for three legends (TOU bands, elements, limit kinds) without cutting the last
-    return alt.layer(*layers, lines, rules).properties(height=HEIGHT + 40, title=f"{title} [kW]")
+    return alt.layer(*layers, lines, rules).properties(height=HEIGHT, title=f"{title} [kW]")
 
 
 def feeder_flows(dataset: xr.Dataset, lang: str, tou: pd.DataFrame | None = None) -> alt.Chart:
@@ -155,15 +155,20 @@ def trades_by_source(frame: pd.DataFrame, lang: str) -> alt.Chart:
     """Direct trades of the park per hour, stacked by product or by the sellers' source kind [kWh]
     (``frame``: time, source, energy_kwh)."""
     labels = {source: t(f"source_{source}", lang) for source in SOURCE_COLOURS}
-    hour = frame["time"].dt.hour + frame["time"].dt.minute / 60.0
-    step = float(np.diff(np.unique(hour)).min()) if hour.nunique() > 1 else 1.0
-    # bars span 90 % of their step (a fixed pixel width overlaps at phone width)
-    data = frame.assign(hour=hour, end=hour + 0.9 * step, label=[labels.get(source, source) for source in frame["source"]])
     present = [source for source in SOURCE_COLOURS if source in set(frame["source"])]
     present += sorted(set(frame["source"]) - set(present))
     labels.update({source: t(f"source_{source}", lang) for source in present if source not in labels})
-    return alt.Chart(data).mark_bar().encode(
-        _x(lang), alt.X2("end:Q"), alt.Y("energy_kwh:Q", stack=True, title=t("energy_kwh", lang)),
+    hour = frame["time"].dt.hour + frame["time"].dt.minute / 60.0
+    step = float(np.diff(np.unique(hour)).min()) if hour.nunique() > 1 else 1.0
+    # Rectangles stacked here in a fixed source order: a bar spans 90 % of its step whatever the
+    # chart's width (a fixed pixel width overlaps at phone width).
+    data = frame.assign(hour=hour, order=[present.index(source) for source in frame["source"]],
+                        label=[labels.get(source, source) for source in frame["source"]]).sort_values(["hour", "order"])
+    data["top"] = data.groupby("hour")["energy_kwh"].cumsum()
+    data["bottom"] = data["top"] - data["energy_kwh"]
+    data["end"] = data["hour"] + 0.9 * step
+    return alt.Chart(data).mark_rect().encode(
+        _x(lang), alt.X2("end:Q"), alt.Y("bottom:Q", title=t("energy_kwh", lang)), alt.Y2("top:Q"),
         alt.Color("label:N", title=t("source", lang),
                   scale=alt.Scale(domain=[labels[s] for s in present], range=_source_colours(present))),
         tooltip=["hour", alt.Tooltip("label:N", title=t("source", lang)),

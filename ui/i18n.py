@@ -102,8 +102,10 @@ LABELS: dict[str, dict[str, str]] = {
     "state_now": {"ko": "현재 단계", "en": "The day is now"},
     "state_times": {"ko": "시각은 산단 시간", "en": "times in park time"},
     "tou_band": {"ko": "계시별 요금 시간대", "en": "TOU band"},
-    "tou_caption": {"ko": "배경: {tariff}의 이 날 계시별 시간대 (경부하·중간부하·최대부하)",
-                    "en": "Background: the day's time-of-use bands of {tariff} (off-peak, mid, peak)"},
+    "tou_caption": {"ko": "선: 각 설비의 한계 (긴 점선 수전 한도, 짧은 점선 역송 한도, 설비와 같은 색). "
+                          "배경: {tariff}의 이 날 계시별 시간대",
+                    "en": "Rules: each element's limits in its colour (long dashes import limit, dots reverse/export "
+                          "limit). Background: the day's time-of-use bands of {tariff}"},
     "band_light": {"ko": "경부하", "en": "off-peak"},
     "band_mid": {"ko": "중간부하", "en": "mid"},
     "band_peak": {"ko": "최대부하", "en": "peak"},

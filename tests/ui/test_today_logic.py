@@ -211,3 +211,20 @@ def test_a_participant_without_a_settled_day_has_no_peak_but_a_ratchet():
     frame = peak_against_ratchet(DAY, _stats([]), {"T1": 500.0}, {"T1": 0.3})
     assert np.isnan(frame["day_peak_kw"].iloc[0]) and frame["ratchet_kw"].iloc[0] == 150
     assert not frame["sets_new"].iloc[0]
+
+
+# --- corrections ---------------------------------------------------------------------------------------
+
+def test_corrections_summed_per_participant_and_item_largest_first():
+    from ui.views.today_logic import corrections_by_participant
+
+    frame = pd.DataFrame({
+        "participant": ["T1", "T1", "T1", "T2", "T2"],
+        "detail": ["trade_purchase:T2", "kepco_energy:", "kepco_vat:", "trade_sale:T1", "trade_fee:"],
+        "quantity_kwh": [5.0, -5.0, np.nan, -5.0, 1.0], "amount_krw": [-700, 900, 90, -700, -3]})
+    table = corrections_by_participant(frame).set_index("participant")
+    assert list(table.index) == ["T2", "T1"]  # |-703| > |290|
+    assert table.loc["T1", "bill_trade_bought"] == -700 and table.loc["T1", "bill_kepco_part"] == 990
+    assert table.loc["T1", "total_krw"] == 290 and table.loc["T2", "total_krw"] == -703
+    assert table.loc["T2", "bill_platform_fee"] == -3 and table.loc["T2", "bill_trade_sold"] == -700
+    assert corrections_by_participant(frame.iloc[0:0]).empty
