@@ -23,13 +23,15 @@ def test_colours_stable_between_languages_and_dashes_by_direction():
 def test_tou_shading_sits_behind_the_flows_in_fixed_colours_in_both_languages():
     flows = pd.DataFrame({"hour": [0, 1], "element": ["F1", "F1"], "kw": [10.0, 20.0]})
     limits = pd.DataFrame({"element": ["F1", "F1"], "kw": [100.0, -50.0]})
-    tou = pd.DataFrame({"start_hour": [0.0, 8.0, 15.0], "end_hour": [8.0, 15.0, 21.0], "band": ["light", "mid", "peak"]})
+    tou = pd.DataFrame({"start_hour": [0.0, 8.0, 15.0], "end_hour": [8.0, 15.0, 21.0],
+                        "band": ["light", "mid", "peak"]})
     specs = {lang: charts.flows_against_limits(flows, limits, "flows", lang, tou).to_dict() for lang in ("ko", "en")}
     for lang, spec in specs.items():
         shading = spec["layer"][0]
         assert shading["mark"]["type"] == "rect" and shading["encoding"]["x2"]["field"] == "end_hour"
         assert shading["encoding"]["fill"]["scale"]["range"] == list(charts.TOU_COLOURS.values())
-    assert specs["ko"]["layer"][0]["encoding"]["fill"]["scale"]["domain"] == ["경부하", "중간부하", "최대부하"]
+    domain = specs["ko"]["layer"][0]["encoding"]["fill"]["scale"]["domain"]
+    assert domain == ["경부하", "중간부하", "최대부하"]
     assert specs["en"]["layer"][0]["encoding"]["fill"]["scale"]["domain"] == ["off-peak", "mid", "peak"]
 
 

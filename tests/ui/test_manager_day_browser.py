@@ -47,7 +47,8 @@ def shots(tmp_path_factory):
 
 
 def _shrink(path: Path) -> None:
-    """Keep committed screenshots small: 256-colour PNG (octree keeps the chart colours) (Pillow comes with matplotlib; skipped without it)."""
+    """Keep committed screenshots small: a 256-colour PNG (the octree keeps the chart colours; Pillow comes
+    with matplotlib, skipped without it)."""
     try:
         from PIL import Image
     except ImportError:
@@ -58,10 +59,12 @@ def _shrink(path: Path) -> None:
 
 LABELS = {
     "ko": {"title": "오늘의 산단", "lang": "한국어", "state": "현재 단계: 정산", "critical": "위험", "warning": "주의",
-           "plan": "시간별 급전계획", "plan_column": "부하 [kWh]", "csv": "계획 CSV 내려받기", "ratchet": "최대수요와 요금적용전력",
-           "tou": "최대부하 15-21", "source": "폐열발전(ORC)", "latest": "최근 급전일 보기"},
+           "plan": "시간별 급전계획", "plan_column": "부하 [kWh]", "csv": "계획 CSV 내려받기",
+           "ratchet": "최대수요와 요금적용전력", "tou": "최대부하 15-21", "source": "폐열발전(ORC)",
+           "latest": "최근 급전일 보기"},
     "en": {"title": "Park today", "lang": "English", "state": "The day is now: Settled", "critical": "critical",
-           "warning": "warning", "plan": "Hourly plan", "plan_column": "Load [kWh]", "csv": "Download the plan (CSV)",
+           "warning": "warning", "plan": "Hourly plan", "plan_column": "Load [kWh]",
+           "csv": "Download the plan (CSV)",
            "ratchet": "Peak demand against billing demand", "tou": "peak 15-21", "source": "waste heat (ORC)",
            "latest": "Show the latest dispatched day"},
 }
@@ -81,8 +84,8 @@ def test_manager_page_shows_the_alarm_with_its_severity_and_the_plan_table(cli_s
         page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
         _wait_for_title(page, labels["title"])
         if width < 640:
-            page.locator("[data-testid='stSidebarCollapseButton'] button, button[data-testid='stSidebarCollapseButton']") \
-                .first.click(force=True)
+            collapse = "[data-testid='stSidebarCollapseButton'] button, button[data-testid='stSidebarCollapseButton']"
+            page.locator(collapse).first.click(force=True)
             page.wait_for_timeout(800)
     page.get_by_role("button", name=labels["latest"]).click()  # the newest dispatched day: the alarm day
     page.get_by_text(labels["plan"]).first.wait_for(timeout=30_000)

@@ -61,7 +61,8 @@ else:
         t("severity", L): [f"{icons.get(s, '')} {t('sev_' + s, L)}" for s in alarms["severity"]],
         t("col_time", L): [f"{value:%H:%M}" for value in alarms["time"]],
         t("element", L): alarms["element"], t("message", L): alarms["message"],
-        t("value", L): [_number(v) for v in alarms["value"]], t("limit", L): [_number(v) for v in alarms["limit_value"]],
+        t("value", L): [_number(v) for v in alarms["value"]],
+        t("limit", L): [_number(v) for v in alarms["limit_value"]],
         t("unit", L): alarms["unit"], t("suggested_action", L): alarms["suggested_action"],
         t("acknowledged", L): [f"{who} {when:%H:%M}" if who else "" for who, when in
                                zip(alarms["acknowledged_by"], alarms["acknowledged_at"])],
