@@ -416,7 +416,8 @@ class DataAccess:
 
         workspace = self.config.workspace
         return day_state(day, self._snapshot().settlement_frame, written(self._dispatch_path(day)),
-                         written(workspace.redispatch_path(day)), self.local_time)
+                         written(workspace.redispatch_path(day)), self.local_time,
+                         _ledger(self.config.db).closure_times())
 
     def hourly_plan(self, day: dt.date) -> pd.DataFrame:
         """The park's plan of ``day`` hour by hour (times in the park's timezone, kWh per hour, KRW/kWh)."""

@@ -713,6 +713,11 @@ class Ledger:
             commit_point("posting")
         return ClosedMonth(month, now, summary, newly_closed=True)
 
+    def closure_times(self) -> dict[str, dt.datetime]:
+        """Closed month (``YYYY-MM``) -> when it was closed (naive UTC)."""
+        with self._connection() as connection:
+            return {month: closed for month, closed in connection.execute(select(Closure.month, Closure.closed_at))}
+
     def closed_months(self) -> list[str]:
         """Closed months (``YYYY-MM``), oldest first."""
         with self._connection() as connection:

@@ -52,14 +52,14 @@ def test_a_day_settlement_on_the_schedule_is_settled_not_metered():
     assert state.settled == pd.Timestamp("2026-07-02 01:00")
 
 
-def test_metered_settlement_is_metered_and_a_closing_covering_the_day_closes_it():
+def test_metered_settlement_is_metered_and_a_closed_month_closes_it():
     rows = [_row("day:2026-07-01", "day", DAY, DAY, "2026-07-02 01:00", {"metered": True})]
     state = day_state(DAY, _settlements(*rows), pd.Timestamp("2026-06-30 11:00", tz=SEOUL))
     assert state.step == DayStep.METERED
-    other_month = _row("close:2026-06", "close", dt.date(2026, 6, 1), dt.date(2026, 6, 30), "2026-07-05 09:00")
-    assert day_state(DAY, _settlements(*rows, other_month), None).step == DayStep.METERED
-    closing = _row("close:2026-07", "close", dt.date(2026, 7, 1), dt.date(2026, 7, 31), "2026-08-05 09:00")
-    state = day_state(DAY, _settlements(*rows, closing), None)
+    other_month = {"2026-06": dt.datetime(2026, 7, 5, 9, 0)}  # Ledger.closure_times of `microgrid close`
+    assert day_state(DAY, _settlements(*rows), None, closed_months=other_month).step == DayStep.METERED
+    closed = {**other_month, "2026-07": dt.datetime(2026, 8, 5, 9, 0)}
+    state = day_state(DAY, _settlements(*rows), None, closed_months=closed)
     assert state.step == DayStep.CLOSED and state.closed == pd.Timestamp("2026-08-05 09:00")
 
 

@@ -95,7 +95,7 @@ def _meta(value) -> dict:
 
 def day_state(day: dt.date, settlements: pd.DataFrame, dispatched_at: pd.Timestamp | None,
               redispatch_file_at: pd.Timestamp | None = None,
-              to_local=lambda stamp: stamp) -> DayState:
+              to_local=lambda stamp: stamp, closed_months: dict | None = None) -> DayState:
     """The state of ``day`` from the ledger's settlements and the result files.
 
     Parameters
@@ -109,6 +109,8 @@ def day_state(day: dt.date, settlements: pd.DataFrame, dispatched_at: pd.Timesta
         When a re-dispatch file of the day was written (None: none).
     to_local : callable
         Ledger time (naive UTC) -> park time.
+    closed_months : dict, optional
+        ``YYYY-MM`` -> when ``microgrid close`` closed it (naive UTC), :meth:`market.ledger.Ledger.closure_times`.
     """
     from market.ledger.vocabulary import SettlementKind
 
@@ -120,11 +122,9 @@ def day_state(day: dt.date, settlements: pd.DataFrame, dispatched_at: pd.Timesta
     settled = created(day_key)
     rows = settlements[settlements["key"] == day_key]
     metered = settled if settled is not None and _meta(rows["meta"].iloc[0]).get("metered") is True else None
-    # a closing (a period closed by the ledger: kind "close"/"closing"/"closed") whose period covers the day
-    kinds = settlements["kind"].astype(str).str.lower()
-    closing = settlements[kinds.str.startswith("clos") & (settlements["period_start"] <= day)
-                          & (settlements["period_end"] >= day)]
-    closed = to_local(closing["created_at"].max()) if not closing.empty else None
+    # the day's month closed on the ledger (`microgrid close --month`): nothing of it changes any more
+    closed_at = (closed_months or {}).get(f"{day:%Y-%m}")
+    closed = to_local(pd.Timestamp(closed_at)) if closed_at is not None else None
     corrected = created(SettlementKind.CORRECTION.key(day.isoformat()))
     return DayState(dispatched=dispatched_at, settled=settled, metered=metered, closed=closed,
                     redispatched=corrected if corrected is not None else redispatch_file_at)

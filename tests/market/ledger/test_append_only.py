@@ -207,3 +207,10 @@ def test_a_failing_migration_leaves_the_database_as_it_was(ledger_url):
     engine.dispose()
     assert after == before and "period_key" not in after
     assert revision == "0002_safety_alarms"
+
+
+def test_closure_times_name_each_closed_month(ledger, small_park, dispatched):
+    settle_with_month(ledger, small_park, dispatched[("shared_savings", "2026-07-01")])
+    assert ledger.closure_times() == {}
+    closed = ledger.close_month("2026-07", small_park.name)
+    assert ledger.closure_times() == {"2026-07": closed.closed_at}
