@@ -15,16 +15,18 @@ def test_hashes_are_salted_and_verified():
 
 def test_store_authenticates_and_stores_no_plaintext(tmp_path):
     store = UserStore(tmp_path / "users.sqlite")
-    assert seed_demo_users(store, ["T01", "T02"]) == 4
+    assert seed_demo_users(store, ["T01", "T02"]) == 5  # manager, analyst, two tenants, a worker of T01
     assert seed_demo_users(store, ["T01", "T02"]) == 0  # only into an empty store
     who = store.authenticate("T01", "T01-demo")
     assert (who.username, who.role, who.participant) == ("T01", "tenant", "T01")
     assert store.authenticate("T01", "T02-demo") is None and store.authenticate("nobody", "x") is None
     assert store.authenticate("manager", "manager-demo").sees_park
     assert not store.authenticate("analyst", "analyst-demo").may_run
+    worker = store.authenticate("T01-W0001", "T01-W0001-demo")
+    assert (worker.role, worker.worker_id) == ("worker", "T01-W0001") and not worker.sees_park
     store.close()
     assert b"T01-demo" not in (tmp_path / "users.sqlite").read_bytes()
-    assert [a[0] for a in demo_accounts(["T01"])] == ["manager", "analyst", "T01"]
+    assert [a[0] for a in demo_accounts(["T01"])] == ["manager", "analyst", "T01", "T01-W0001"]
 
 
 def test_korean_won():

@@ -110,7 +110,7 @@ BAD_FILES = [
     ("unknown asset kind",
      _replace('kind = "pv"', 'kind = "nuclear"'), "assets[0].kind", "'nuclear'"),
     ("unknown pricing rule",
-     _replace('pricing_rule = "marginal"', 'pricing_rule = "pay_as_bid"'), "market.pricing_rule", "'pay_as_bid'"),
+     _replace('pricing_rule = "marginal"', 'pricing_rule = "auction"'), "market.pricing_rule", "'auction'"),
     ("unknown export price file",
      _replace('pricing_rule = "marginal"', 'pricing_rule = "marginal"\nexport_price = "smp_1999"'),
      "market.export_price", "'smp_1999'"),

@@ -99,7 +99,7 @@ def test_pricing_registry_and_vocabulary_agree(tmp_path):
     path = tmp_path / "park.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ParkFileError, match=r"market.pricing_rule = 'auction': expected one of "
-                                            r"\['marginal', 'shared_savings'\]"):
+                                            r"\['marginal', 'pay_as_bid', 'pay_as_clear', 'shared_savings'\]"):
         read_park(path)
 
 
