@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import xarray as xr
+from market.dispatch.trades import trade_pairs
 from market.income.sunlight import worker_heads
 from market.ledger.vocabulary import PARTICIPANT_PREFIX as PARTICIPANT_ACCOUNTS
 from market.ledger.vocabulary import AccountName, LegKind, SettlementKind
@@ -414,12 +415,15 @@ class DataAccess:
         """The park's plan of ``day`` hour by hour (times in the park's timezone, kWh per hour, KRW/kWh)."""
         dataset = self.park_day(day).dataset
         times = pd.DatetimeIndex(dataset.indexes["time"]).tz_convert(self.park.park.timezone)
+        pairs = trade_pairs(dataset)
+        traded_per_step = np.bincount(pairs.step, weights=pairs.kwh, minlength=len(times))
+
         def park_sum(name):
             variable = dataset[name]
             return variable.sum([d for d in variable.dims if d != "time"]).values if name in dataset else np.nan
         frame = pd.DataFrame({
             "time": times, "load_kwh": park_sum("load"), "generation_kwh": park_sum("generation"),
-            "traded_kwh": park_sum("trade"), "grid_import_kwh": park_sum("grid_import"),
+            "traded_kwh": traded_per_step, "grid_import_kwh": park_sum("grid_import"),
             "grid_export_kwh": park_sum("grid_export"), "storage_charge_kwh": park_sum("storage_charge"),
             "storage_discharge_kwh": park_sum("storage_discharge"), "soc_kwh": park_sum("soc"),
             "transformer_flow_kwh": park_sum("transformer_flow"),
@@ -643,29 +647,22 @@ class DataAccess:
 
 
 def _participant_trades(dataset: xr.Dataset, name: str) -> pd.DataFrame:
-    trade = dataset["trade"].transpose("time", "seller", "buyer")
-    price = dataset["trade_price"].transpose("time", "seller", "buyer")
+    pairs = trade_pairs(dataset)
     fee = float(dataset.attrs.get("trade_fee_krw_per_kwh", 0.0))
     times = pd.DatetimeIndex(dataset.indexes["time"])
-    sellers = [str(s) for s in dataset["seller"].values]
-    buyers = [str(b) for b in dataset["buyer"].values]
+    participants = [str(p) for p in dataset["participant"].values]
     rows = []
-    if name in buyers:
-        b = buyers.index(name)
-        for s, seller in enumerate(sellers):
-            if seller == name:
-                continue
-            for h in np.nonzero(trade.values[:, s, b] > 1e-6)[0]:
-                energy, unit = float(trade.values[h, s, b]), float(price.values[h, s, b])
-                rows.append((times[h], seller, "buy", energy, unit, -energy * unit, energy * fee))
-    if name in sellers:
-        s = sellers.index(name)
-        for b, buyer in enumerate(buyers):
-            if buyer == name:
-                continue
-            for h in np.nonzero(trade.values[:, s, b] > 1e-6)[0]:
-                energy, unit = float(trade.values[h, s, b]), float(price.values[h, s, b])
-                rows.append((times[h], buyer, "sell", energy, unit, energy * unit, 0.0))
+    if name in participants:
+        own = participants.index(name)
+        traded = (pairs.kwh > 1e-6) & (pairs.seller != pairs.buyer)
+        for pair in np.flatnonzero(traded & (pairs.buyer == own)):
+            energy, unit = float(pairs.kwh[pair]), float(pairs.price[pair])
+            rows.append((times[pairs.step[pair]], participants[pairs.seller[pair]], "buy", energy, unit,
+                         -energy * unit, energy * fee))
+        for pair in np.flatnonzero(traded & (pairs.seller == own)):
+            energy, unit = float(pairs.kwh[pair]), float(pairs.price[pair])
+            rows.append((times[pairs.step[pair]], participants[pairs.buyer[pair]], "sell", energy, unit,
+                         energy * unit, 0.0))
     frame = pd.DataFrame(rows, columns=["time", "counterpart", "direction", "energy_kwh", "price_krw_per_kwh",
                                         "amount_krw", "fee_krw"])
     return frame.sort_values(["time", "direction", "counterpart"]).reset_index(drop=True)
