@@ -186,6 +186,7 @@ def splice(day_ahead: xr.Dataset, rest: xr.Dataset, step: int) -> xr.Dataset:
     pairs = join_pairs(select_steps(day_ahead, 0, step), rest)
     spliced = spliced.assign({name: pairs[name] for name in pairs.data_vars}).assign_coords(
         {name: pairs[name] for name in pairs.coords})
-    spliced = spliced[list(day_ahead.data_vars)]
+    # The day-ahead's order of variables; every coordinate kept (seller and buyer label no variable now).
+    spliced = xr.Dataset({name: spliced[name] for name in day_ahead.data_vars}, coords=spliced.coords)
     spliced.attrs = dict(day_ahead.attrs)
     return spliced
