@@ -4,7 +4,8 @@ For synthetic parks of ``--sizes`` tenants (seed 1, 2026-07-01), the day's LP
 is built and compiled once (:class:`market.dispatch.lp.CompiledLp`), then
 solved by HiGHS under each strategy of :data:`STRATEGIES` on top of
 ``market.dispatch.solve.HIGHS_OPTIONS``: HiGHS' run time (min and median of
-``--repeat``), simplex and IPM iterations, the objective and its relative
+``--repeat``) and the process' CPU time of the solve (steadier than wall time on a
+loaded machine: HiGHS runs on one thread), simplex and IPM iterations, the objective and its relative
 difference from the default's, and the largest difference of the pool
 balance's duals (the clearing price [KRW/kWh]). Also the LP's shape: rows,
 columns, non-zeros and its longest rows, to see what grows with the tenants.
@@ -47,12 +48,12 @@ def solve(compiled: CompiledLp, options: dict) -> dict:
     for option, value in {**HIGHS_OPTIONS, **options}.items():
         highs.setOptionValue(option, value)
     highs.passModel(compiled.highs_lp())
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     highs.run()
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     info = highs.getInfo()
     solution = highs.getSolution()
-    return {"highs_s": float(highs.getRunTime()), "wall_s": wall,
+    return {"highs_s": float(highs.getRunTime()), "wall_s": wall, "cpu_s": cpu,
             "status": highs.modelStatusToString(highs.getModelStatus()),
             "objective": float(info.objective_function_value), "simplex_iterations": int(info.simplex_iteration_count),
             "ipm_iterations": int(info.ipm_iteration_count), "row_dual": np.asarray(solution.row_dual)}
@@ -92,6 +93,8 @@ def main() -> None:
             row = {"tenants": size, "strategy": name, "options": STRATEGIES[name], **shape(compiled),
                    "highs_s_min": round(min(r["highs_s"] for r in runs), 4),
                    "highs_s_median": round(statistics.median(r["highs_s"] for r in runs), 4),
+                   "cpu_s_min": round(min(r["cpu_s"] for r in runs), 4),
+                   "cpu_s_median": round(statistics.median(r["cpu_s"] for r in runs), 4),
                    "status": first["status"], "objective_krw": first["objective"],
                    "objective_rel_diff": abs(first["objective"] - reference["objective"]) / abs(reference["objective"]),
                    "simplex_iterations": first["simplex_iterations"], "ipm_iterations": first["ipm_iterations"],
@@ -99,6 +102,7 @@ def main() -> None:
                                                       - reference["row_dual"][pool_rows]).max())}
             rows.append(row)
             print(f"  {name:38s} HiGHS {row['highs_s_median']:.3f} s (min {row['highs_s_min']:.3f})  "
+                  f"CPU {row['cpu_s_median']:.3f} s (min {row['cpu_s_min']:.3f})  "
                   f"simplex it {row['simplex_iterations']}  ipm it {row['ipm_iterations']}  "
                   f"objective rel diff {row['objective_rel_diff']:.1e}  pool dual diff {row['pool_dual_max_diff']:.2e}",
                   flush=True)

@@ -28,7 +28,7 @@ import xarray as xr
 from market.dispatch.inputs import DispatchData
 from market.dispatch.solve import SolveOutcome
 from market.dispatch.variables import RESULT_VARIABLES
-from market.dispatch.trades import TRADE_PAIR, TradePairs, pair_entries
+from market.dispatch.trades import TRADE_PAIR, TradePairs, pair_entries, pair_prices
 from market.pricing import PRICING_RULES, PricingContext, net_positions, pro_rata_pairs
 from microgrid.variables import COORDINATES, global_attrs, park_coords
 
@@ -311,14 +311,13 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
     # Sparse pairs (market.dispatch.trades): only who trades with whom, never the n x n matrix.
     step, seller_position, buyer, kwh = pro_rata_pairs(sold[:, sellers], bought)
     seller = sellers[seller_position]
-    context = PricingContext(
-        export_price=data.export_price[step],
-        buyer_import_price=data.import_price[step, buyer],
-        seller_clearing_price=clearing_price[step, data.participant_feeder[seller]],
+    price = pair_prices(PRICING_RULES[pricing_rule], PricingContext(
+        export_price=data.export_price,
+        buyer_import_price=data.import_price,
+        seller_clearing_price=clearing_price[:, data.participant_feeder[sellers]],
         fee=data.park.market.trade_fee_krw_per_kwh,
         seller_share=data.park.market.seller_share,
-    )
-    price = np.broadcast_to(PRICING_RULES[pricing_rule].price(context), kwh.shape).astype(float)
+    ), step, seller_position, buyer)
     pairs = TradePairs(step, seller, buyer, kwh, price)
     fee = data.park.market.trade_fee_krw_per_kwh
     paid_by_buyer = np.zeros((steps, participants))

@@ -33,7 +33,7 @@ import xarray as xr
 from market.dispatch.variables import RESULT_VARIABLES, TRADE_COORDINATES
 
 __all__ = ["TRADE_PAIR", "TradePairs", "pair_entries", "trade_pairs", "trade_matrix", "trade_price_matrix",
-           "select_steps", "pair_energy", "pair_dataset", "join_pairs"]
+           "select_steps", "pair_energy", "pair_dataset", "join_pairs", "pair_prices", "pairs_from_matrix"]
 
 #: The dimension of the sparse trades.
 TRADE_PAIR = "trade_pair"
@@ -114,6 +114,44 @@ def pair_entries(pairs: TradePairs, time) -> tuple[dict, dict]:
                         dict(PAIR_ENCODING)),
     }
     return variables, coords
+
+
+def pair_prices(rule, context, step: np.ndarray, seller: np.ndarray, buyer: np.ndarray) -> np.ndarray:
+    """A pricing rule's price of each pair [KRW/kWh], without the dense (time, seller, buyer) array.
+
+    The rules (:mod:`market.pricing.rules`) take (time, seller, buyer) broadcasts. Each pair
+    is priced as a step of its own with one seller and one buyer: every (time, seller) or
+    (time, buyer) array of ``context`` is indexed at the pairs and given a seller or buyer axis
+    of length 1, every (time,) array is indexed at the pairs' steps. A rule's per-step figure
+    over all sellers (``pay_as_clear``'s mean clearing price without ``pool_price``) is taken
+    from the whole step first, so no rule sees less than it would in the dense form.
+
+    Parameters
+    ----------
+    rule : market.pricing.PricingRule
+    context : market.pricing.PricingContext
+        The window's context: (time,), (time, seller) with the seller axis of ``seller``'s
+        positions, (time, buyer) with buyers as ``buyer``'s positions.
+    step, seller, buyer : numpy.ndarray of int
+        The pairs: positions in time, in the context's seller axis and in its buyer axis.
+    """
+    fields = {}
+    for name, value in vars(context).items():
+        if value is None or np.ndim(value) == 0:
+            fields[name] = value
+            continue
+        value = np.asarray(value, dtype=float)
+        if name in ("export_price",) or value.ndim == 1:
+            fields[name] = value[step]
+        elif name in ("seller_clearing_price", "seller_floor_price"):
+            fields[name] = value[step, seller][:, None]
+        else:  # (time, buyer): import prices, ceilings, a product's pool price per buyer
+            fields[name] = value[step, buyer][:, None]
+    if "pool_price" in fields and fields["pool_price"] is None and context.seller_clearing_price.shape[1]:
+        # a rule that averages over the sellers' feeders per step sees the whole step's sellers
+        fields["pool_price"] = np.asarray(context.seller_clearing_price, dtype=float).mean(axis=1)[step]
+    priced = rule.price(type(context)(**fields))
+    return np.broadcast_to(priced, (len(step), 1, 1)).reshape(len(step)).astype(float)
 
 
 def trade_pairs(dataset: xr.Dataset) -> TradePairs:
@@ -224,3 +262,15 @@ def join_pairs(first: xr.Dataset, second: xr.Dataset) -> xr.Dataset:
     for name in PAIR_NAMES:
         joined[name].attrs = dict(first[name].attrs)
     return joined.set_coords([name for name in PAIR_NAMES if name in first.coords])
+
+
+def pairs_from_matrix(trade: np.ndarray, price: np.ndarray, sellers) -> TradePairs:
+    """The pairs of a dense (time, seller, buyer) trade and price, sellers as participant positions.
+
+    For a writer that decides a small matrix itself (an LP with pair variables); the
+    pro-rata split never builds the matrix (:func:`market.pricing.pro_rata_pairs`).
+    ``sellers``: the participant position of each seller row; buyers are participants.
+    """
+    step, row, buyer = np.nonzero(np.asarray(trade) > 0)
+    return TradePairs(step, np.asarray(sellers, dtype=np.int64)[row], buyer, np.asarray(trade)[step, row, buyer],
+                      np.asarray(price)[step, row, buyer])

@@ -1,12 +1,13 @@
 """Clearing prices and trade prices of the park's direct-trading market."""
 
-from market.pricing.allocation import net_positions, pro_rata_pairs
+from market.pricing.allocation import allocate_pro_rata, net_positions, pro_rata_pairs
 from market.pricing.rules import PRICING_RULES, PricingContext, PricingRule, marginal_price, shared_savings_price
 
 __all__ = [
     "PRICING_RULES",
     "PricingContext",
     "PricingRule",
+    "allocate_pro_rata",
     "marginal_price",
     "net_positions",
     "pro_rata_pairs",

@@ -35,6 +35,30 @@ def net_positions(sold: np.ndarray, bought: np.ndarray) -> tuple[np.ndarray, np.
     return sold - overlap, bought - overlap
 
 
+def allocate_pro_rata(sold: np.ndarray, bought: np.ndarray) -> np.ndarray:
+    """Bilateral trades ``trade[t, s, b]`` [kWh] from pooled sales and purchases, as a dense matrix.
+
+    The dispatch stores :func:`pro_rata_pairs` instead (the same numbers, only the
+    pairs that trade); this dense form is for small cases and references.
+
+    Parameters
+    ----------
+    sold : numpy.ndarray
+        (time, seller) energy each seller sold [kWh].
+    bought : numpy.ndarray
+        (time, buyer) energy each buyer bought [kWh]; each row sums to the
+        same total as ``sold``'s row.
+
+    Returns
+    -------
+    numpy.ndarray
+        (time, seller, buyer) energy; rows sum to ``sold``, columns to ``bought``.
+    """
+    total = bought.sum(axis=1)
+    share = np.divide(bought, total[:, None], out=np.zeros_like(bought), where=total[:, None] > 0)
+    return sold[:, :, None] * share[:, None, :]
+
+
 def pro_rata_pairs(sold: np.ndarray, bought: np.ndarray, *, threshold_kwh: float = 1e-7
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The pro-rata split of each step's pool as sparse pairs.

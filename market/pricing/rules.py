@@ -1,13 +1,11 @@
 """Pricing rules for direct trades, chosen by name in the park file.
 
-Every rule returns, for each trade it is given, what the buyer pays the
-seller per kWh [KRW/kWh], excluding the platform fee the buyer also pays.
-The rules are elementwise: :class:`PricingContext` holds one entry per trade
-(the sparse pairs of :mod:`market.dispatch.trades`), or arrays that
-broadcast against each other. Each keeps both sides at least as well off as
-the grid: the seller earns at least the export price it could have had, the
-buyer pays (with the fee) at most its own marginal grid price. The dispatch
-only offers a trade where that band is non-empty (``DispatchData.may_buy``).
+Every rule returns ``price[t, s, b]``, what buyer ``b`` pays seller ``s`` per
+kWh in step ``t`` [KRW/kWh], excluding the platform fee the buyer also pays.
+Each keeps both sides at least as well off as the grid: the seller earns at
+least the export price it could have had, the buyer pays (with the fee) at
+most its own marginal grid price. The dispatch only offers a trade where
+that band is non-empty (``DispatchData.may_buy``).
 """
 
 from __future__ import annotations
@@ -22,16 +20,16 @@ from microgrid.park import PRICING_RULE_NAMES, PricingRuleName
 
 @dataclass(frozen=True)
 class PricingContext:
-    """What a pricing rule may use, one entry per trade (arrays that broadcast against each other).
+    """What a pricing rule may use, as arrays over (time, seller, buyer) broadcasts.
 
     Attributes
     ----------
     export_price : numpy.ndarray
-        Price the grid pays for exports in the trade's step [KRW/kWh].
+        (time,) price the grid pays for exports [KRW/kWh].
     buyer_import_price : numpy.ndarray
-        The buyer's marginal grid price in the trade's step [KRW/kWh].
+        (time, buyer) each buyer's marginal grid price [KRW/kWh].
     seller_clearing_price : numpy.ndarray
-        Clearing price at the seller's feeder in the trade's step, from the duals [KRW/kWh].
+        (time, seller) clearing price at each seller's feeder, from the duals [KRW/kWh].
     fee : float
         Platform fee paid by the buyer [KRW/kWh].
     seller_share : float
@@ -45,9 +43,9 @@ class PricingContext:
     seller_share: float
 
     def band(self) -> tuple[np.ndarray, np.ndarray]:
-        """Lowest and highest individually rational price of each trade [KRW/kWh]."""
-        floor = np.asarray(self.export_price, dtype=float)
-        ceiling = np.asarray(self.buyer_import_price, dtype=float) - self.fee
+        """Lowest and highest individually rational price, (time, 1, buyer) [KRW/kWh]."""
+        floor = np.broadcast_to(self.export_price[:, None, None], (len(self.export_price), 1, self.buyer_import_price.shape[1]))
+        ceiling = (self.buyer_import_price - self.fee)[:, None, :]
         return floor, np.maximum(ceiling, floor)
 
 
@@ -60,7 +58,7 @@ def marginal_price(context: PricingContext) -> np.ndarray:
     the demand-charge term can lift a dual above a buyer's energy rate.
     """
     floor, ceiling = context.band()
-    return np.clip(context.seller_clearing_price, floor, ceiling)
+    return np.clip(context.seller_clearing_price[:, :, None], floor, ceiling)
 
 
 def shared_savings_price(context: PricingContext) -> np.ndarray:
@@ -93,7 +91,7 @@ class PricingRule:
     ----------
     name : str
     price : callable
-        ``price(context) ->`` one price per trade of the context [KRW/kWh].
+        ``price(context) -> (time, seller, buyer)`` trade prices [KRW/kWh].
     seller_floor : callable
         ``seller_floor(export_price, buyer_ceiling, may_buy, seller_share)`` ->
         (time,) least average price any seller receives in each step [KRW/kWh];

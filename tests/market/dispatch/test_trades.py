@@ -107,3 +107,34 @@ def test_file_round_trip_and_combined_store_padding(tmp_path):
     assert np.isnan(padded["trade"].values[-7:]).all()
     np.testing.assert_array_equal(trade_matrix(padded).values, trade)
     assert len(trade_pairs(padded)) == back.sizes["trade_pair"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(["marginal", "shared_savings"]), st.integers(0, 10_000))
+def test_pair_prices_equal_the_rule_on_the_dense_matrix(rule_name, seed):
+    """Each pair priced as its own step gives exactly the dense (time, seller, buyer) price of that cell."""
+    from market.dispatch.trades import pair_prices
+    from market.pricing import PRICING_RULES, PricingContext
+
+    rng = np.random.default_rng(seed)
+    steps, sellers, buyers = 4, 3, 5
+    context = PricingContext(export_price=rng.uniform(80, 130, steps),
+                             buyer_import_price=rng.uniform(90, 260, (steps, buyers)),
+                             seller_clearing_price=rng.uniform(60, 280, (steps, sellers)), fee=3.0,
+                             seller_share=float(rng.uniform(0, 1)))
+    dense = np.broadcast_to(PRICING_RULES[rule_name].price(context), (steps, sellers, buyers))
+    step, seller, buyer = np.nonzero(rng.random((steps, sellers, buyers)) < 0.5)
+    np.testing.assert_array_equal(pair_prices(PRICING_RULES[rule_name], context, step, seller, buyer),
+                                  dense[step, seller, buyer])
+
+
+def test_pairs_from_matrix_keeps_the_cells_that_trade():
+    from market.dispatch.trades import pairs_from_matrix
+
+    trade = np.zeros((2, 2, 5))
+    trade[0, 1, 4], trade[1, 0, 2] = 7.5, 1.25
+    price = np.full(trade.shape, 140.0)
+    price[0, 1, 4] = 151.0
+    pairs = pairs_from_matrix(trade, price, sellers=[0, 2])
+    assert pairs.step.tolist() == [0, 1] and pairs.seller.tolist() == [2, 0] and pairs.buyer.tolist() == [4, 2]
+    assert pairs.kwh.tolist() == [7.5, 1.25] and pairs.price.tolist() == [151.0, 140.0]
