@@ -34,10 +34,10 @@ from microgrid.park.synthetic import synthetic_inputs, synthetic_park
 DAY = "2026-07-01"
 #: Strategies tried: name -> options on top of HIGHS_OPTIONS.
 STRATEGIES = {
-    "default (dual simplex, presolve on)": {},
+    "engine default (dual simplex, devex)": {},
+    "HiGHS' own pricing choice (before)": {"simplex_dual_edge_weight_strategy": -1},
     "presolve off": {"presolve": "off"},
     "primal simplex": {"simplex_strategy": 4},
-    "dual simplex, devex pricing": {"simplex_dual_edge_weight_strategy": 1},
     "interior point (ipx) + crossover": {"solver": "ipm"},
     "interior point, no crossover": {"solver": "ipm", "run_crossover": "off"},
 }

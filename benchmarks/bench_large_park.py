@@ -5,8 +5,9 @@ For synthetic parks (``microgrid.park.synthetic``, seed 1, 2026-07-01) of
 that run's own): building the data and the Pyomo model, the solve (compile,
 HiGHS, load back) and HiGHS' own time, the result Dataset (pricing and the
 trades' form), writing the NetCDF file, the process' peak resident memory
-(``resource.getrusage(RUSAGE_SELF).ru_maxrss``), its CPU time and the
-file's size. ``--repeat`` runs per size; min and median are reported.
+(``resource.getrusage(RUSAGE_SELF).ru_maxrss``), its CPU time (whole process, imports
+included, and per stage: on a loaded machine CPU time is steadier than wall time) and
+the file's size. ``--repeat`` runs per size; min and median are reported.
 
 Before/after: run the same script with ``PYTHONPATH`` pointing at another
 checkout (e.g. main's dense trades) and ``--label``; the script uses only
@@ -31,7 +32,8 @@ import tempfile
 from pathlib import Path
 
 DAY = "2026-07-01"
-MEASURED = ("build_s", "solve_s", "highs_s", "results_s", "write_s", "total_s", "cpu_s", "peak_rss_mb", "file_mb")
+MEASURED = ("build_s", "solve_s", "highs_s", "results_s", "write_s", "total_s", "cpu_s", "build_cpu_s", "solve_cpu_s",
+            "results_cpu_s", "write_cpu_s", "peak_rss_mb", "file_mb")
 
 
 def _option_value(text: str):
@@ -58,27 +60,33 @@ def child(size: int, options: dict) -> dict:
     solve_module.HIGHS_OPTIONS.update(options)
     park = synthetic_park(size, seed=1)
     inputs = synthetic_inputs(park, DAY, seed=1)
+    cpu = [time.process_time()]
     started = time.perf_counter()
     data = build_dispatch_data(park, inputs)
     model = create_model(data)
     build = time.perf_counter() - started
+    cpu.append(time.process_time())
     outcome = solve_model(model)
+    cpu.append(time.process_time())
     if not outcome.optimal:
         raise SystemExit(f"{size} tenants: solver status {outcome.status}")
     started = time.perf_counter()
     dataset, _ = build_dataset(model, data, outcome, park.market.pricing_rule)
     results = time.perf_counter() - started
+    cpu.append(time.process_time())
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"dispatch-{DAY}.nc"
         started = time.perf_counter()
         write_dataset_atomic(dataset, path)
         write = time.perf_counter() - started
+        cpu.append(time.process_time())
         size_bytes = path.stat().st_size
     trade = dataset["trade"]
     return {
         "build_s": build, "solve_s": outcome.wall_seconds, "highs_s": outcome.highs_seconds,
         "results_s": results, "write_s": write, "total_s": build + outcome.wall_seconds + results + write,
         "cpu_s": time.process_time() - started_cpu,
+        **{f"{stage}_cpu_s": cpu[k + 1] - cpu[k] for k, stage in enumerate(("build", "solve", "results", "write"))},
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
         "file_mb": size_bytes / 1e6, "objective_krw": outcome.objective_krw,
         "rows": model.nconstraints(), "columns": model.nvariables(),
@@ -119,7 +127,8 @@ def main() -> None:
         print(f"{args.label}: {size} tenants  build {row['build_s_median']:.2f} s  solve {row['solve_s_median']:.2f} s "
               f"(HiGHS {row['highs_s_median']:.2f} s)  results {row['results_s_median']:.2f} s  "
               f"write {row['write_s_median']:.2f} s  total {row['total_s_median']:.2f} s (min {row['total_s_min']:.2f})  "
-              f"CPU {row['cpu_s_median']:.2f} s  peak {row['peak_rss_mb_median']:.0f} MB  "
+              f"CPU {row['cpu_s_median']:.2f} s (build {row['build_cpu_s_median']:.2f}, solve {row['solve_cpu_s_median']:.2f}, "
+              f"results {row['results_cpu_s_median']:.2f}, write {row['write_cpu_s_median']:.2f})  peak {row['peak_rss_mb_median']:.0f} MB  "
               f"file {row['file_mb_median']:.1f} MB  rows {row['rows']} cols {row['columns']}  "
               f"objective {row['objective_krw'][0]:.6f}", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
