@@ -83,10 +83,19 @@ def main() -> None:
         compiled = CompiledLp(create_model(data))
         pool_rows = [position for position, (constraint, _) in enumerate(compiled.rows)
                      if constraint.parent_component().name == "pool_balance"]
-        print(f"{size} tenants: {shape(compiled)}", flush=True)
+        lp = compiled.highs_lp()
+        lengths = np.bincount(np.asarray(lp.a_matrix_.index_), minlength=lp.num_row_)
+        dense = sorted({compiled.rows[row][0].parent_component().name for row in np.flatnonzero(lengths > 100)})
+        print(f"{size} tenants: {shape(compiled)}; constraints with rows over 100 entries: {dense}", flush=True)
         reference = None
+        # Interleaved (A B C A B C ...): on a shared machine a strategy run first, or all runs of
+        # one strategy in a row, would carry the machine's drift into the comparison.
+        by_strategy = {name: [] for name in args.strategies}
+        for _ in range(args.repeat):
+            for name in args.strategies:
+                by_strategy[name].append(solve(compiled, STRATEGIES[name]))
         for name in args.strategies:
-            runs = [solve(compiled, STRATEGIES[name]) for _ in range(args.repeat)]
+            runs = by_strategy[name]
             first = runs[0]
             if reference is None:
                 reference = first
