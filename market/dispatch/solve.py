@@ -24,7 +24,7 @@ from market.dispatch.lp import CompiledLp
 #: HiGHS options fixed for determinism and quiet runs. Dual simplex with devex pricing
 #: (``simplex_dual_edge_weight_strategy = 1``) instead of HiGHS' choice (dual steepest edge): the
 #: same optimum (objectives within 3e-16 relative, identical pool duals on synthetic parks of 30 to
-#: 1,000 tenants) for 13 % less CPU at 300 tenants and 23-29 % less at 1,000, where steepest edge's
+#: 1,000 tenants) for 5-9 % less CPU at 300 tenants and 15-29 % less at 1,000, where steepest edge's
 #: extra solve per iteration grows with the LP's dense pool rows (``benchmarks/bench_highs_options.py``,
 #: README "Speed").
 HIGHS_OPTIONS = {"output_flag": False, "threads": 1, "random_seed": 0, "presolve": "on",

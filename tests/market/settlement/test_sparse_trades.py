@@ -106,3 +106,17 @@ def test_settlement_of_sparse_pairs_equals_the_dense_reference_to_1e_9(dispatche
             - ds["grid_export"].values * ds["export_price"].values[:, None]
             + paid_by_buyer - earned + ds["generation_cost"].values)
     np.testing.assert_allclose(ds["energy_cost"].values, cost, rtol=1e-9, atol=1e-6)
+
+
+def test_a_file_with_the_old_dense_matrix_is_refused_in_one_line(dispatched):
+    from market.settlement.day import check_dataset
+    from microgrid.errors import EngineInputError
+
+    _rule, ds = dispatched
+    dense = ds.drop_vars(["trade", "trade_price", "trade_time", "trade_seller", "trade_buyer"])
+    dense["trade"] = trade_matrix(ds)
+    dense["trade_price"] = trade_price_matrix(ds).fillna(0.0)
+    dense = dense.assign_coords(trade_time=("trade_pair", []), trade_seller=("trade_pair", []),
+                                trade_buyer=("trade_pair", []))
+    with pytest.raises(EngineInputError, match=r"trade has dims \('time', 'seller', 'buyer'\).*dispatch the day again"):
+        check_dataset(read_park(), dense)
