@@ -43,7 +43,7 @@ from market.batch.checkpoint import join_chunks, remove_chunks, resume_point, sc
 from market.batch.engine import CompiledDayEngine
 from market.batch.scenarios import Scenario, apply_overrides
 from market.batch.summary import FUND_SHARE_ATTRIBUTE
-from market.dispatch.inputs import DispatchInputs, build_dispatch_data, sub_window
+from market.dispatch.inputs import DispatchInputs, build_dispatch_data, monthly_peaks_kw, sub_window
 from market.dispatch.run import run_dispatch
 from microgrid.park import Park
 from market.dispatch.variables import BATCH_VARIABLES
@@ -118,6 +118,21 @@ def day_windows(forecast, start: dt.date, end: dt.date):
             yield day, inputs_for_steps(forecast, steps, {})
 
 
+def checkpointed_peaks(park: Park, chunks: list) -> dict[str, dict[str, float]]:
+    """The months' peak imports [kW] of the days already in checkpoint ``chunks`` (a resumed scenario's)."""
+    import xarray as xr
+
+    peaks: dict[str, dict[str, float]] = {}
+    for path in chunks:
+        with xr.open_dataset(path, engine="netcdf4") as chunk:
+            grid_import = chunk["grid_import"].sel(participant=[p.name for p in park.participants])
+            time = pd.DatetimeIndex(chunk.indexes["time"])  # stored as naive local time
+            time = time.tz_localize(chunk.attrs.get("timezone", park.park.timezone)) if time.tz is None else time
+            monthly_peaks_kw(park, time, grid_import.transpose("time", "participant").values,
+                             float(chunk.attrs["step_hours"]), into=peaks)
+    return peaks
+
+
 def run_scenario(job: ScenarioJob, *, on_day: Callable[[int], None] | None = None) -> str:
     """Dispatch every day of the job's span; return the scenario file's path.
 
@@ -141,6 +156,8 @@ def run_scenario(job: ScenarioJob, *, on_day: Callable[[int], None] | None = Non
         lookahead_steps = int(round(job.lookahead_hours / ((time[1] - time[0]) / pd.Timedelta(hours=1))))
         span = None  # the span's DispatchData, built once for the compiled engine; days are slices of it
         soc, basis = dict(resume.soc_kwh), resume.basis
+        # The months' peaks so far, carried day to day: each day's billing floor (the demand charge's).
+        peaks = checkpointed_peaks(park, resume.chunks)
         engine = None
         pending, objectives, solved = [], [], 0
         for offset in range((job.end - resume.next_day).days + 1):
@@ -154,10 +171,12 @@ def run_scenario(job: ScenarioJob, *, on_day: Callable[[int], None] | None = Non
                 engine.set_basis(basis)
                 span = build_dispatch_data(park, inputs_for_steps(forecast, slice(None), {}), engine.rule)
             if engine is not None and steps.stop - steps.start == engine.steps:
-                window = engine.solve_data(sub_window(span, steps, soc))
+                window = engine.solve_data(sub_window(span, steps, soc, peaks))
             else:  # the Pyomo path, or a window of another length (a DST day, the end of the forecast)
-                window = run_dispatch(park, inputs_for_steps(forecast, steps, soc)).window
+                window = run_dispatch(park, inputs_for_steps(forecast, steps, soc), monthly_peak_kw=peaks).window
             window = window.head(committed.stop - committed.start)
+            monthly_peaks_kw(park, window.coords["time"], window.variables["grid_import"][1],
+                             float(window.attrs["step_hours"]), into=peaks)
             soc = window.last_soc_kwh()
             pending.append(window)
             objectives.append(window.attrs["objective_krw"])

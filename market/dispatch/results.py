@@ -26,9 +26,19 @@ import pyomo.environ as pyo
 import xarray as xr
 
 from market.dispatch.inputs import DispatchData
+from market.dispatch.order_results import (
+    OrderSolution,
+    contract_prices,
+    contract_report,
+    order_arrays,
+    order_trades,
+    product_pool_price,
+    read_order_solution,
+    renewable_clearing_price,
+)
 from market.dispatch.solve import SolveOutcome
 from market.dispatch.variables import RESULT_VARIABLES
-from market.dispatch.trades import TRADE_PAIR, TradePairs, pair_entries, pair_prices
+from market.dispatch.trades import TRADE_PAIR, TradePairs, pair_entries, pair_prices, pairs_from_matrix
 from market.pricing import PRICING_RULES, PricingContext, net_positions, pro_rata_pairs
 from microgrid.variables import COORDINATES, global_attrs, park_coords
 
@@ -158,6 +168,8 @@ class SolutionArrays:
     pool_dual: np.ndarray
     feeder_dual: np.ndarray
     transformer_dual: np.ndarray
+    #: The order book's variables (None without an order book, and in the batch's compiled path).
+    orders: OrderSolution | None = None
 
 
 #: Primal arrays of :class:`SolutionArrays`: (model variable, entity dimension or None).
@@ -187,7 +199,8 @@ def read_solution(model: pyo.ConcreteModel, data: DispatchData, outcome: SolveOu
               for name, (variable, entities) in PRIMAL_COMPONENTS.items()}
     duals = {name: _duals(getattr(model, constraint), outcome, component_shape(data, entities))
              for name, (constraint, entities) in DUAL_COMPONENTS.items()}
-    return SolutionArrays(**primal, **duals)
+    orders = None if data.orders.empty else read_order_solution(model, data, outcome)
+    return SolutionArrays(**primal, **duals, orders=orders)
 
 
 @dataclass
@@ -308,17 +321,40 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
 
     sellers = np.array(sorted(set(data.generator_owner.tolist()) | set(data.storage_owner.tolist())), dtype=np.int64)
     seller_names = [data.participants[p] for p in sellers]
-    # Sparse pairs (market.dispatch.trades): only who trades with whom, never the n x n matrix.
-    step, seller_position, buyer, kwh = pro_rata_pairs(sold[:, sellers], bought)
-    seller = sellers[seller_position]
-    price = pair_prices(PRICING_RULES[pricing_rule], PricingContext(
+    booked = solution.orders
+    rule = PRICING_RULES[pricing_rule]
+    if booked is None:
+        # Sparse pairs (market.dispatch.trades): only who trades with whom, never the n x n matrix.
+        step, seller_position, buyer, kwh = pro_rata_pairs(sold[:, sellers], bought)
+        band = {}
+    else:  # an order book: the LP's own pairs, the rest pro rata (market.dispatch.order_results)
+        priced = order_trades(data, booked, _clean(solution.sold), _clean(solution.bought), sellers)
+        sold, bought = priced.sold, priced.bought
+        band = {"pool_price": product_pool_price(data, booked, pool_dual), "seller_floor_price": priced.floor,
+                "buyer_ceiling_price": priced.ceiling}
+    context = PricingContext(
         export_price=data.export_price,
         buyer_import_price=data.import_price,
         seller_clearing_price=clearing_price[:, data.participant_feeder[sellers]],
         fee=data.park.market.trade_fee_krw_per_kwh,
         seller_share=data.park.market.seller_share,
-    ), step, seller_position, buyer)
-    pairs = TradePairs(step, seller, buyer, kwh, price)
+        **band,
+    )
+    if booked is None:
+        pairs = TradePairs(step, sellers[seller_position], buyer, kwh,
+                           pair_prices(rule, context, step, seller_position, buyer))
+    else:
+        # The order book's matrix is small and decided by the LP pair by pair (pair flows,
+        # contract deliveries): priced densely as main does, then stored as pairs.
+        trade = priced.trade
+        trade_price = np.broadcast_to(rule.price(context), trade.shape).copy()
+        if data.orders.contracts:
+            trade_price = contract_prices(data, trade, priced.contracted, trade_price, sellers)
+        pairs = pairs_from_matrix(trade, trade_price, sellers)
+    step, seller, buyer, kwh, price = pairs.step, pairs.seller, pairs.buyer, pairs.kwh, pairs.price
+    ordered = order_arrays(data, booked)
+    # Served load: the forecast's, plus deferrable load scheduled, less load shed.
+    load = data.load_kwh + ordered["deferrable_load"] - ordered["curtailed_load"]
     fee = data.park.market.trade_fee_krw_per_kwh
     paid_by_buyer = np.zeros((steps, participants))
     earned_by_seller = np.zeros((steps, participants))
@@ -334,11 +370,11 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
 
     time = pd.DatetimeIndex(data.time, name="time")
     arrays = {
-        "load": data.load_kwh, "generation": generation, "curtailment": curtailment,
+        "load": load, "generation": generation, "curtailment": curtailment,
         "grid_import": grid_import, "grid_export": grid_export, "sold": sold, "bought": bought,
         "storage_charge": storage_charge, "storage_discharge": storage_discharge,
         "import_price": data.import_price, "generation_cost": generation_cost, "energy_cost": energy_cost,
-        "grid_only_cost": data.load_kwh * data.import_price,
+        "grid_only_cost": load * data.import_price,
         "clearing_price": clearing_price,
         "export_price": data.export_price, "available_generation": data.available_kwh,
         "asset_generation": generation_by_asset, "asset_curtailment": asset_curtailment,
@@ -347,6 +383,8 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
         "feeder_limit": [f.forward_limit_kw for f in data.park.network.feeders],
         "feeder_reverse_limit": [f.backward_limit_kw for f in data.park.network.feeders],
         "asset_renewable": data.generator_renewable,
+        "renewable_clearing_price": renewable_clearing_price(pool_dual, booked),
+        **ordered,
     }
     # Dims and attributes from the declaration (market.dispatch.variables), values by name.
     trade_variables, trade_coords = pair_entries(pairs, data.time)
@@ -381,6 +419,7 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
         "solver_status": outcome.status,
         "objective_krw": outcome.objective_krw if outcome.objective_krw is not None else float("nan"),
         "binding_limits": json.dumps([limit.__dict__ for limit in binding]),
+        "contracts": json.dumps([outcome.__dict__ for outcome in contract_report(data, booked)] if booked else []),
         "units": "energy kW h per step (time: sum); money KRW; prices KRW/(kW h); power kW; see units_note",
         **global_attrs(data.park.name, f"{data.park.name}: day-ahead market clearing"),
     }
