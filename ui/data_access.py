@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xarray as xr
+from market.dispatch.trades import trade_pairs
 from market.income.sunlight import worker_heads
 from market.ledger.vocabulary import PARTICIPANT_PREFIX as PARTICIPANT_ACCOUNTS
 from market.ledger.vocabulary import WORKER_PREFIX
@@ -423,6 +424,7 @@ class DataAccess:
         """The park's plan of ``day`` hour by hour (times in the park's timezone, kWh per hour, KRW/kWh)."""
         dataset = self.park_day(day).dataset
         times = pd.DatetimeIndex(dataset.indexes["time"]).tz_convert(self.park.park.timezone)
+
         def park_sum(name):
             variable = dataset[name]
             return variable.sum([d for d in variable.dims if d != "time"]).values if name in dataset else np.nan
@@ -726,20 +728,21 @@ TRADE_COLUMNS = ["time", "seller", "buyer", "energy_kwh", "price_krw_per_kwh"]
 def trade_frame(dataset: xr.Dataset) -> pd.DataFrame:
     """Every direct trade of a dispatch result, one row per (time, seller, buyer) with energy > 0.
 
-    THE one place the app reads trades from a dispatch Dataset (its storage may change, e.g. a sparse
-    ``trade_pair`` dimension instead of dense ``trade[time, seller, buyer]``): columns time (interval
+    THE one place the app reads trades from a dispatch Dataset, through the sparse ``trade_pair`` reader
+    (:func:`market.dispatch.trades.trade_pairs`): columns time (interval
     start, as stored), seller, buyer, energy_kwh [kWh], price_krw_per_kwh [KRW/kWh, excl. platform fee],
     and ``product`` (any / renewable) when the result has one.
     """
-    trade = dataset["trade"].transpose("time", "seller", "buyer")
-    price = dataset["trade_price"].transpose("time", "seller", "buyer")
-    steps, sellers, buyers = np.nonzero(trade.values > 1e-6)
+    # Sparse pairs (market.dispatch.trades): seller and buyer are participant positions.
+    pairs = trade_pairs(dataset)
+    kept = pairs.kwh > 1e-6
     times = pd.DatetimeIndex(dataset.indexes["time"])
+    participants = np.asarray(dataset["participant"].values, dtype=str)
     frame = pd.DataFrame({
-        "time": times[steps], "seller": np.asarray(dataset["seller"].values, dtype=str)[sellers],
-        "buyer": np.asarray(dataset["buyer"].values, dtype=str)[buyers],
-        "energy_kwh": trade.values[steps, sellers, buyers].astype(float),
-        "price_krw_per_kwh": price.values[steps, sellers, buyers].astype(float),
+        "time": times[pairs.step[kept]], "seller": participants[pairs.seller[kept]],
+        "buyer": participants[pairs.buyer[kept]],
+        "energy_kwh": np.asarray(pairs.kwh[kept], dtype=float),
+        "price_krw_per_kwh": np.asarray(pairs.price[kept], dtype=float),
     }, columns=TRADE_COLUMNS)
     return frame[frame["seller"] != frame["buyer"]].reset_index(drop=True)
 

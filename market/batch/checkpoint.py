@@ -28,6 +28,7 @@ import xarray as xr
 from market.batch.engine import Basis
 from market.dispatch.io import atomic_path, write_dataset_atomic
 from market.dispatch.results import WindowResult, assemble
+from market.dispatch.trades import TRADE_PAIR
 from market.dispatch.variables import BATCH_VARIABLES
 
 CHUNK = re.compile(r"days-(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})\.nc")
@@ -162,8 +163,10 @@ def stored_time_block(path: Path) -> tuple[int, int]:
 
 #: Attributes of one chunk or day that do not describe a scenario's span.
 PER_CHUNK_ATTRS = ("date", "objective_krw", "window_steps")
-#: Dimensions the scenario file grows along, chunk after chunk.
-GROWING = ("time", "day")
+#: Dimensions the scenario file grows along, chunk after chunk (the sparse trades: ``trade_pair``).
+GROWING = ("time", "day", TRADE_PAIR)
+#: Storage block of the variables along ``trade_pair`` [pairs] (2 MiB of float64).
+PAIR_BLOCK = BLOCK_BYTES // 8
 
 
 def _common_attrs(paths: list[Path]) -> dict:
@@ -183,9 +186,10 @@ def _common_attrs(paths: list[Path]) -> dict:
 def join_chunks(paths: list[Path], target: Path, *, attrs: dict, variables: dict) -> Path:
     """Write a scenario's file from its checkpoint chunks, one chunk in memory at a time, atomically.
 
-    The first chunk is written by xarray with ``time`` and ``day`` unlimited;
-    every later chunk is appended with netCDF4 as stored (raw values, no
-    decoding), except ``time``, which is re-encoded in the file's units.
+    The first chunk is written by xarray with ``time``, ``day`` and
+    ``trade_pair`` unlimited; every later chunk is appended with netCDF4 as
+    stored (raw values, no decoding), except ``time`` and ``trade_time``,
+    which are re-encoded in the file's units.
     Opening all chunks at once (``open_mfdataset``) cost about 2 MB of
     HDF5 memory per chunk and grew with the number of days; and no dask is
     involved, so inside a Dask worker no chunk write can be shipped to
@@ -211,7 +215,7 @@ def join_chunks(paths: list[Path], target: Path, *, attrs: dict, variables: dict
             first[name] = value
         block = time_block_steps(first)
         steps_per_day = first.sizes["time"] // max(first.sizes.get("day", 1), 1)
-        blocks = {"time": block, "day": max(1, block // max(steps_per_day, 1))}
+        blocks = {"time": block, "day": max(1, block // max(steps_per_day, 1)), TRADE_PAIR: PAIR_BLOCK}
         for variable in first.variables.values():
             variable.encoding.pop("unlimited_dims", None)
             if variable.dims and variable.dims[0] in GROWING:
@@ -222,12 +226,14 @@ def join_chunks(paths: list[Path], target: Path, *, attrs: dict, variables: dict
             joined.set_auto_maskandscale(False)
             for variable in joined.variables.values():
                 # Two blocks per variable: an append completes the block it starts, then evicts it.
-                if variable.dimensions[:1] in (("time",), ("day",)) and variable.dtype != str:
+                if variable.dimensions[:1] in (("time",), ("day",), (TRADE_PAIR,)) and variable.dtype != str:
                     block_bytes = int(np.prod(variable.chunking())) * variable.dtype.itemsize
                     variable.set_var_chunk_cache(size=2 * block_bytes, nelems=17, preemption=1.0)
-            time_units = joined["time"].getncattr("units")
-            time_calendar = joined["time"].getncattr("calendar") if "calendar" in joined["time"].ncattrs() \
-                else "standard"
+            # Times (``time``, the pairs' ``trade_time``) are re-encoded in the joined file's units.
+            encoded_times = {name: (variable.getncattr("units"), variable.getncattr("calendar")
+                                    if "calendar" in variable.ncattrs() else "standard")
+                             for name, variable in joined.variables.items()
+                             if " since " in str(getattr(variable, "units", ""))}
             for path in paths[1:]:
                 with netCDF4.Dataset(path) as chunk:
                     chunk.set_auto_maskandscale(False)
@@ -237,9 +243,11 @@ def join_chunks(paths: list[Path], target: Path, *, attrs: dict, variables: dict
                         if not growing or name not in chunk.variables:
                             continue
                         values = chunk[name][:]
-                        if name == "time":
-                            source = chunk["time"]
-                            calendar = source.getncattr("calendar") if "calendar" in source.ncattrs() else "standard"
+                        source = chunk[name]
+                        calendar = source.getncattr("calendar") if "calendar" in source.ncattrs() else "standard"
+                        if name in encoded_times and len(values) and \
+                                (source.getncattr("units"), calendar) != encoded_times[name]:
+                            time_units, time_calendar = encoded_times[name]
                             stamps = netCDF4.num2date(values, source.getncattr("units"), calendar,
                                                       only_use_cftime_datetimes=False,
                                                       only_use_python_datetimes=True)

@@ -42,6 +42,10 @@ import xarray as xr
 from market.batch.checkpoint import bounded_chunk_cache, chunk_dir, days_done, scenario_path, stored_time_block
 from market.batch.rolling import ScenarioJob, run_scenario
 from market.batch.scenarios import Scenario
+from market.dispatch.trades import TRADE_PAIR
+
+#: Pairs per chunk of the sparse trades in the combined store (8 MiB of float64).
+PAIR_CHUNK = 2**20
 from microgrid.errors import EngineInputError, ServiceUnavailableError
 from microgrid.park import Park
 from microgrid.variables import COORDINATES, LABEL_COORDINATES, add_history, global_attrs
@@ -309,8 +313,16 @@ def combine(out: Path, names: list[str], output_format: str = "zarr") -> Path:
     # The descriptive coordinates (owners, kinds, ratings, capacities) become (scenario, entity):
     # overrides scale ratings and capacities, and a scenario may lack a storage.
     described = [name for name in COORDINATES if name in opened[0].coords]
+    # Each scenario trades its own pairs (market.dispatch.trades): pad every list to the longest with NaN
+    # (the readers skip it) so the scenarios stack; ``trade_pair`` has no index to align on.
+    pairs = max((ds.sizes.get(TRADE_PAIR, 0) for ds in opened), default=0)
+    opened_padded = [ds.pad({TRADE_PAIR: (0, pairs - ds.sizes[TRADE_PAIR])}) if TRADE_PAIR in ds.dims
+                     and ds.sizes[TRADE_PAIR] < pairs else ds for ds in opened]
+    if pairs:  # Zarr wants uniform chunks: the padding is a chunk of its own until rechunked
+        block = min(pairs, PAIR_CHUNK)
+        opened_padded = [ds.chunk({TRADE_PAIR: block}) if TRADE_PAIR in ds.dims else ds for ds in opened_padded]
     stacked = xr.concat([_described_as_variables(ds, described).expand_dims(scenario=[name])
-                         for name, ds in zip(names, opened)],
+                         for name, ds in zip(names, opened_padded)],
                         dim="scenario", join="outer", combine_attrs="drop_conflicts", data_vars="all")
     for name in described:
         if name in LABEL_COORDINATES:  # outer join fills text with NaN: a missing entity has no label
@@ -344,7 +356,8 @@ def combine(out: Path, names: list[str], output_format: str = "zarr") -> Path:
 
 def _described_as_variables(ds: xr.Dataset, described: list[str]) -> xr.Dataset:
     """A scenario file with its descriptive coordinates as (loaded) data variables, other non-index coords dropped."""
-    dropped = [v for v in ds.coords if v not in ds.dims and v != "time" and v not in described]
+    dropped = [v for v in ds.coords if v not in ds.dims and v != "time" and v not in described
+               and TRADE_PAIR not in ds[v].dims]
     ds = ds.drop_vars(dropped).reset_coords(described)
     for name in described:
         values = ds[name].load()
@@ -356,6 +369,9 @@ def _encodable(stacked: xr.Dataset) -> xr.Dataset:
     for name, variable in stacked.variables.items():
         if variable.dtype == object:
             stacked[name] = variable.astype(str)
+        if TRADE_PAIR in variable.dims and variable.dtype.kind == "f":
+            # Padded pair positions are float with NaN now: not the int32 they were stored as.
+            variable.encoding.pop("dtype", None)
         if variable.dtype.kind in "OUS":
             # A scenario without a battery stores an empty ``storage`` label array,
             # which NetCDF keeps as float: drop that on-disk dtype, the labels are text.

@@ -56,6 +56,7 @@ from market.batch.checkpoint import scenario_path
 from market.batch.rolling import ScenarioJob, run_scenario
 from market.batch.scenarios import Scenario, apply_overrides
 from market.dispatch.io import atomic_path, from_file_form
+from market.dispatch.trades import select_steps
 from market.income import settle_income
 from market.ledger import AccountName, Ledger, LegKind, SettlementKind, open_ledger
 from market.ledger.store import settled_day_count  # noqa: F401 - re-exported for the batch runner's progress bar
@@ -216,6 +217,7 @@ def settle_scenario(out: str | Path, scenario: Scenario, park: Park, park_source
             days = [dt.date.fromisoformat(str(day)) for day in opened["day"].values]
             objectives = [float(value) for value in opened["day_objective"].values]
             stamps = opened["time"].values
+            trade_time = opened["trade_time"].values  # read once: each day's pairs are a slice of it
             steps = opened.drop_vars([name for name, var in opened.variables.items() if "day" in var.dims])
             written = 0
             for done, (day, objective) in enumerate(zip(days, objectives), start=1):
@@ -229,7 +231,7 @@ def settle_scenario(out: str | Path, scenario: Scenario, park: Park, park_source
                     return _figures(book, scenario.name, where, days, written, clock.perf_counter() - started)
                 first = np.searchsorted(stamps, np.datetime64(day, "ns"))
                 last = np.searchsorted(stamps, np.datetime64(day + dt.timedelta(days=1), "ns"))
-                dataset = from_file_form(steps.isel(time=slice(first, last)).load())
+                dataset = from_file_form(select_steps(steps, int(first), int(last), trade_time=trade_time).load())
                 dataset.attrs["date"] = day.isoformat()
                 settle_day(book, park, dataset, rules, None, meta=meta)
                 written += 1

@@ -2,7 +2,8 @@
 
 The Dataset's contract (documented in README.md, relied on by settlement,
 the app and analysts): dimensions ``time``, ``participant``, ``seller``,
-``buyer``, ``asset``, ``storage``, ``feeder``; energy in kWh per step,
+``buyer``, ``asset``, ``storage``, ``feeder`` and ``trade_pair`` (the
+trades as sparse pairs, read through :mod:`market.dispatch.trades`); energy in kWh per step,
 money in KRW, prices in KRW/kWh; ``soc`` is the state of charge at the end
 of each step [kWh]; attributes name the park, the date, the pricing rule,
 the solver and its status, plus the CF global attributes.
@@ -37,7 +38,8 @@ from market.dispatch.order_results import (
 )
 from market.dispatch.solve import SolveOutcome
 from market.dispatch.variables import RESULT_VARIABLES
-from market.pricing import PRICING_RULES, PricingContext, allocate_pro_rata, net_positions
+from market.dispatch.trades import TRADE_PAIR, TradePairs, pair_entries, pair_prices, pairs_from_matrix
+from market.pricing import PRICING_RULES, PricingContext, net_positions, pro_rata_pairs
 from microgrid.variables import COORDINATES, global_attrs, park_coords
 
 #: A flow within this share of its limit counts as binding [-].
@@ -232,10 +234,17 @@ class WindowResult:
         if steps >= length:
             return self
 
+        # Pairs carry their own step (market.dispatch.trades): keep those before the cut.
+        trade_time = self.coords["trade_time"][1]
+        committed = trade_time < np.datetime64(pd.Timestamp(self.coords["time"][steps]).tz_localize(None))
+
         def cut(entry):
             if isinstance(entry, tuple) and entry[0] and entry[0][0] == "time":
                 dims, values, *rest = entry
                 return (dims, values[:steps], *rest)
+            if isinstance(entry, tuple) and entry[0] and entry[0][0] == TRADE_PAIR:
+                dims, values, *rest = entry
+                return (dims, values[committed], *rest)
             return entry
 
         coords = {name: cut(entry) for name, entry in self.coords.items()}
@@ -310,37 +319,47 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
         storage_charge[:, owner] += charge[:, position]
         storage_discharge[:, owner] += discharge[:, position]
 
-    sellers = sorted(set(data.generator_owner.tolist()) | set(data.storage_owner.tolist()))
+    sellers = np.array(sorted(set(data.generator_owner.tolist()) | set(data.storage_owner.tolist())), dtype=np.int64)
     seller_names = [data.participants[p] for p in sellers]
-    seller_feeder = data.participant_feeder[sellers]
     booked = solution.orders
+    rule = PRICING_RULES[pricing_rule]
     if booked is None:
-        trade = _clean(allocate_pro_rata(sold[:, sellers], bought))
+        # Sparse pairs (market.dispatch.trades): only who trades with whom, never the n x n matrix.
+        step, seller_position, buyer, kwh = pro_rata_pairs(sold[:, sellers], bought)
         band = {}
     else:  # an order book: the LP's own pairs, the rest pro rata (market.dispatch.order_results)
         priced = order_trades(data, booked, _clean(solution.sold), _clean(solution.bought), sellers)
-        trade, sold, bought = priced.trade, priced.sold, priced.bought
+        sold, bought = priced.sold, priced.bought
         band = {"pool_price": product_pool_price(data, booked, pool_dual), "seller_floor_price": priced.floor,
                 "buyer_ceiling_price": priced.ceiling}
     context = PricingContext(
         export_price=data.export_price,
         buyer_import_price=data.import_price,
-        seller_clearing_price=clearing_price[:, seller_feeder],
+        seller_clearing_price=clearing_price[:, data.participant_feeder[sellers]],
         fee=data.park.market.trade_fee_krw_per_kwh,
         seller_share=data.park.market.seller_share,
         **band,
     )
-    trade_price = PRICING_RULES[pricing_rule].price(context)
-    trade_price = np.broadcast_to(trade_price, trade.shape).copy()
-    if booked is not None and data.orders.contracts:
-        trade_price = contract_prices(data, trade, priced.contracted, trade_price, sellers)
+    if booked is None:
+        pairs = TradePairs(step, sellers[seller_position], buyer, kwh,
+                           pair_prices(rule, context, step, seller_position, buyer))
+    else:
+        # The order book's matrix is small and decided by the LP pair by pair (pair flows,
+        # contract deliveries): priced densely as main does, then stored as pairs.
+        trade = priced.trade
+        trade_price = np.broadcast_to(rule.price(context), trade.shape).copy()
+        if data.orders.contracts:
+            trade_price = contract_prices(data, trade, priced.contracted, trade_price, sellers)
+        pairs = pairs_from_matrix(trade, trade_price, sellers)
+    step, seller, buyer, kwh, price = pairs.step, pairs.seller, pairs.buyer, pairs.kwh, pairs.price
     ordered = order_arrays(data, booked)
     # Served load: the forecast's, plus deferrable load scheduled, less load shed.
     load = data.load_kwh + ordered["deferrable_load"] - ordered["curtailed_load"]
     fee = data.park.market.trade_fee_krw_per_kwh
-    paid_by_buyer = (trade * (trade_price + fee)).sum(axis=1)
+    paid_by_buyer = np.zeros((steps, participants))
     earned_by_seller = np.zeros((steps, participants))
-    earned_by_seller[:, sellers] = (trade * trade_price).sum(axis=2)
+    np.add.at(paid_by_buyer, (step, buyer), kwh * (price + fee))
+    np.add.at(earned_by_seller, (step, seller), kwh * price)
     energy_cost = (
         grid_import * data.import_price
         - grid_export * data.export_price[:, None]
@@ -356,7 +375,7 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
         "storage_charge": storage_charge, "storage_discharge": storage_discharge,
         "import_price": data.import_price, "generation_cost": generation_cost, "energy_cost": energy_cost,
         "grid_only_cost": load * data.import_price,
-        "trade": trade, "trade_price": trade_price, "clearing_price": clearing_price,
+        "clearing_price": clearing_price,
         "export_price": data.export_price, "available_generation": data.available_kwh,
         "asset_generation": generation_by_asset, "asset_curtailment": asset_curtailment,
         "charge": charge, "discharge": discharge, "soc": soc,
@@ -368,7 +387,9 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
         **ordered,
     }
     # Dims and attributes from the declaration (market.dispatch.variables), values by name.
-    variables = {name: (spec.dims, arrays[name], spec.attrs()) for name, spec in RESULT_VARIABLES.items()}
+    trade_variables, trade_coords = pair_entries(pairs, data.time)
+    variables = {name: trade_variables[name] if name in trade_variables else (spec.dims, arrays[name], spec.attrs())
+                 for name, spec in RESULT_VARIABLES.items()}
     described = _park_coords(data.park)
     coords = {
         "time": time,
@@ -379,6 +400,7 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
         "storage": data.storages,
         "feeder": data.feeders,
         **{name: described[name] for name in COORDINATES},
+        **trade_coords,
     }
     binding = _binding_limits(data, feeder_flow, transformer_flow, feeder_dual, pool_dual, transformer_dual,
                               asset_curtailment.sum(axis=1))
@@ -405,8 +427,8 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
 
 
 def _joined(windows: list[WindowResult], name: str, entry):
-    """A variable or coordinate over all windows: joined on ``time`` if it has it, else the first's."""
-    if isinstance(entry, tuple) and entry[0] and entry[0][0] == "time":
+    """A variable or coordinate over all windows: joined on ``time`` (or ``trade_pair``) if it has it, else the first's."""
+    if isinstance(entry, tuple) and entry[0] and entry[0][0] in ("time", TRADE_PAIR):
         dims, _first_values, *attrs = entry
         parts = [window.variables[name] if name in window.variables else window.coords[name] for window in windows]
         return (dims, np.concatenate([part[1] for part in parts]), *attrs)
@@ -414,7 +436,7 @@ def _joined(windows: list[WindowResult], name: str, entry):
 
 
 def assemble(windows: list[WindowResult]) -> xr.Dataset:
-    """One Dataset of consecutive windows, joined on ``time``.
+    """One Dataset of consecutive windows, joined on ``time`` (their trades on ``trade_pair``).
 
     Variables without ``time`` (limits, owners) are taken from the first
     window; attributes that differ between windows (date, objective,

@@ -57,7 +57,7 @@ def dispatch_data(data: DispatchData, *, started: float | None = None) -> Dispat
     rule = data.pricing_rule
     model = create_model(data)
     build_seconds = clock.perf_counter() - started
-    outcome = solve_model(model)
+    outcome = solve_model(model, order_book=not data.orders.empty)
     if not outcome.optimal:
         violations = explain_infeasibility(data)
         if violations:

@@ -7,7 +7,8 @@ description (:class:`microgrid.variables.Variable`; the forecast's
 :data:`microgrid.variables.FORECAST_VARIABLES`). The Dataset's attributes come
 from here; README.md's table of the Dataset contract is :func:`contract_table`
 (tested equal: ``python -m market.dispatch.variables`` rewrites it).
-:data:`BATCH_VARIABLES` adds what the batch files add; :data:`VARIABLES` is
+:data:`TRADE_COORDINATES` are the coordinates of the sparse trades
+(:mod:`market.dispatch.trades`); :data:`BATCH_VARIABLES` adds what the batch files add; :data:`VARIABLES` is
 every declared name, coordinates included.
 
 Units and money: see :mod:`microgrid.variables` (UDUNITS-2 ``kW h``, ``kW``,
@@ -31,11 +32,11 @@ from microgrid.variables import (
     Variable,
 )
 
-__all__ = ["RESULT_VARIABLES", "BATCH_VARIABLES", "VARIABLES", "Variable", "declared", "contract_table",
+__all__ = ["RESULT_VARIABLES", "BATCH_VARIABLES", "TRADE_COORDINATES", "VARIABLES", "Variable", "declared", "contract_table",
            "README_START", "README_END", "readme_section", "write_readme_table"]
 
-_TP, _TSB, _TF, _TA, _TS = (("time", "participant"), ("time", "seller", "buyer"), ("time", "feeder"),
-                            ("time", "asset"), ("time", "storage"))
+_TP, _PAIR, _TF, _TA, _TS = (("time", "participant"), ("trade_pair",), ("time", "feeder"),
+                             ("time", "asset"), ("time", "storage"))
 SUM, MEAN, POINT = "time: sum", "time: mean", "time: point"
 
 
@@ -67,9 +68,12 @@ RESULT_VARIABLES: dict[str, Variable] = {v.name: v for v in (
        SUM, "The participant's energy cost of the step."),
     _v("grid_only_cost", _TP, KRW, "energy cost if all load came from KEPCO", SUM,
        "Load times the marginal grid price."),
-    _v("trade", _TSB, KWH, "direct trade seller -> buyer", SUM, "Energy the seller delivers to the buyer."),
-    _v("trade_price", _TSB, KRW_PER_KWH, "price paid to the seller, excl. platform fee", MEAN,
-       "Price of the trade under the pricing rule.", over_entities="mean"),
+    _v("trade", _PAIR, KWH, "direct trade seller -> buyer", SUM,
+       "Energy the seller delivers to the buyer in the step, one entry per pair that trades (sparse: the "
+       "matrix is market.dispatch.trades.trade_matrix)."),
+    _v("trade_price", _PAIR, KRW_PER_KWH, "price paid to the seller, excl. platform fee", MEAN,
+       "Price of the pair's trade under the pricing rule (market.dispatch.trades.trade_price_matrix).",
+       over_entities="mean"),
     _v("clearing_price", _TF, KRW_PER_KWH, "marginal value of internal energy at the feeder (duals)", MEAN,
        "Dual of the pool balance plus the feeder's.", over_entities="mean"),
     _v("export_price", ("time",), KRW_PER_KWH, "grid export price (SMP)", MEAN,
@@ -110,6 +114,16 @@ RESULT_VARIABLES: dict[str, Variable] = {v.name: v for v in (
        "Curtailable load the participant sheds in the step (load excludes it)."),
 )}
 
+#: Coordinates of the sparse trades along ``trade_pair`` (:mod:`market.dispatch.trades`).
+TRADE_COORDINATES: dict[str, Variable] = {v.name: v for v in (
+    _v("trade_time", _PAIR, ONE, "interval start of the trade's step (naive local time)", None,
+       "The step of the pair, as in time; naive local time (the file's timezone attribute), in memory too."),
+    _v("trade_seller", _PAIR, ONE, "seller's position in participant", None,
+       "Index (0-based) of the seller in the participant coordinate."),
+    _v("trade_buyer", _PAIR, ONE, "buyer's position in participant", None,
+       "Index (0-based) of the buyer in the participant coordinate."),
+)}
+
 #: Variables the batch adds to its chunk and scenario files.
 BATCH_VARIABLES: dict[str, Variable] = {v.name: v for v in (
     _v("day_objective", ("day",), KRW, "optimal objective of each day's LP", None,
@@ -119,7 +133,7 @@ BATCH_VARIABLES: dict[str, Variable] = {v.name: v for v in (
 )}
 
 #: Every declared name: result and batch variables, descriptive coordinates.
-VARIABLES: dict[str, Variable] = {**RESULT_VARIABLES, **BATCH_VARIABLES, **COORDINATES}
+VARIABLES: dict[str, Variable] = {**RESULT_VARIABLES, **BATCH_VARIABLES, **COORDINATES, **TRADE_COORDINATES}
 
 
 def declared(name: str) -> Variable | None:
@@ -138,7 +152,7 @@ def contract_table() -> str:
         lines.append(f"| `{variable.name}` | `{', '.join(variable.dims)}` | `{variable.units}` | "
                      f"{variable.cell_methods or '-'} | {variable.long_name} |")
     lines += ["", "| coordinate | dims | units | long_name |", "|---|---|---|---|"]
-    for variable in COORDINATES.values():
+    for variable in (*COORDINATES.values(), *TRADE_COORDINATES.values()):
         lines.append(f"| `{variable.name}` | `{', '.join(variable.dims)}` | `{variable.units}` | {variable.long_name} |")
     return "\n".join(lines)
 

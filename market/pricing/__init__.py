@@ -1,6 +1,6 @@
 """Clearing prices and trade prices of the park's direct-trading market."""
 
-from market.pricing.allocation import allocate_pro_rata, allocate_with_decided, net_positions
+from market.pricing.allocation import allocate_pro_rata, allocate_with_decided, net_positions, pro_rata_pairs
 from market.pricing.rules import PRICING_RULES, PricingContext, PricingRule, marginal_price, shared_savings_price
 
 __all__ = [
@@ -11,5 +11,6 @@ __all__ = [
     "allocate_with_decided",
     "marginal_price",
     "net_positions",
+    "pro_rata_pairs",
     "shared_savings_price",
 ]

@@ -1,10 +1,15 @@
-"""From pooled sales and purchases to a bilateral seller -> buyer matrix.
+"""From pooled sales and purchases to bilateral seller -> buyer trades.
 
 The LP clears one pool per step. Physical flows depend only on each
 participant's net position, so any split of the pool between pairs is
 feasible; we use the pro-rata split (each buyer takes from every seller in
 proportion to that seller's share of the pool), which is deterministic,
 symmetric and gives every seller the same mix of buyers.
+
+The split is returned as sparse pairs (:func:`pro_rata_pairs`: only the
+pairs that trade, the result form of :mod:`market.dispatch.trades`), never
+as a dense (time, seller, buyer) matrix: with n tenants the matrix has
+n^2 cells per step, most of them zero.
 """
 
 from __future__ import annotations
@@ -31,7 +36,10 @@ def net_positions(sold: np.ndarray, bought: np.ndarray) -> tuple[np.ndarray, np.
 
 
 def allocate_pro_rata(sold: np.ndarray, bought: np.ndarray) -> np.ndarray:
-    """Bilateral trades ``trade[t, s, b]`` [kWh] from pooled sales and purchases.
+    """Bilateral trades ``trade[t, s, b]`` [kWh] from pooled sales and purchases, as a dense matrix.
+
+    The dispatch stores :func:`pro_rata_pairs` instead (the same numbers, only the
+    pairs that trade); this dense form is for small cases and references.
 
     Parameters
     ----------
@@ -50,6 +58,54 @@ def allocate_pro_rata(sold: np.ndarray, bought: np.ndarray) -> np.ndarray:
     share = np.divide(bought, total[:, None], out=np.zeros_like(bought), where=total[:, None] > 0)
     return sold[:, :, None] * share[:, None, :]
 
+
+def pro_rata_pairs(sold: np.ndarray, bought: np.ndarray, *, threshold_kwh: float = 1e-7
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The pro-rata split of each step's pool as sparse pairs.
+
+    Buyer ``b`` takes ``sold[t, s] * bought[t, b] / sum_b bought[t, b]`` from
+    seller ``s``: the rows of the implied matrix sum to ``sold``, its
+    columns to ``bought``.
+
+    Parameters
+    ----------
+    sold : numpy.ndarray
+        (time, seller) energy each seller sold [kWh].
+    bought : numpy.ndarray
+        (time, buyer) energy each buyer bought [kWh]; each row sums to the
+        same total as ``sold``'s row.
+    threshold_kwh : float
+        Pairs below this energy are solver round-off and left out [kWh].
+
+    Returns
+    -------
+    step, seller, buyer : numpy.ndarray of int
+        Positions of each pair in ``sold``/``bought``'s axes, ordered by
+        step, then seller, then buyer.
+    kwh : numpy.ndarray
+        Energy of each pair [kWh].
+    """
+    steps, parts = [], []
+    total = bought.sum(axis=1)
+    for step in range(sold.shape[0]):
+        if total[step] <= 0:
+            continue
+        sellers = np.flatnonzero(sold[step] > 0)
+        buyers = np.flatnonzero(bought[step] > 0)
+        if not len(sellers) or not len(buyers):
+            continue
+        share = bought[step, buyers] / total[step]
+        kwh = (sold[step, sellers][:, None] * share[None, :]).ravel()
+        seller = np.repeat(sellers, len(buyers))
+        buyer = np.tile(buyers, len(sellers))
+        kept = kwh >= threshold_kwh
+        steps.append(np.full(int(kept.sum()), step))
+        parts.append((seller[kept], buyer[kept], kwh[kept]))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy(), empty.copy(), np.zeros(0)
+    return (np.concatenate(steps), np.concatenate([p[0] for p in parts]),
+            np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts]))
 
 
 def allocate_with_decided(sold: np.ndarray, bought: np.ndarray, decided: np.ndarray,

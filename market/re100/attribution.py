@@ -26,6 +26,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from market.dispatch.trades import trade_pairs
+
 
 def _by_owner(values: np.ndarray, owners: list[str], participants: list[str]) -> np.ndarray:
     result = np.zeros((values.shape[0], len(participants)))
@@ -60,8 +62,6 @@ def attribute_origins(dataset: xr.Dataset, *, rec_retained_on_export: bool = Fal
         ``claimed`` (G_h) and ``matched`` (min(G_h, L_h)).
     """
     participants = [str(p) for p in dataset["participant"].values]
-    sellers = [str(s) for s in dataset["seller"].values]
-    seller_index = [participants.index(s) for s in sellers]
     steps = dataset.sizes["time"]
     owners = [str(o) for o in dataset["asset_owner"].values]
     renewable = np.asarray(dataset["asset_renewable"].values, dtype=bool)
@@ -73,7 +73,15 @@ def attribute_origins(dataset: xr.Dataset, *, rec_retained_on_export: bool = Fal
     charge = dataset["charge"].values
     discharge = dataset["discharge"].values
     soc = dataset["soc"].values
-    trade = dataset["trade"].values  # (time, seller, buyer)
+    pairs = trade_pairs(dataset)  # sparse trades: seller and buyer as positions in participant
+    order = np.argsort(pairs.step, kind="stable")
+    bounds = np.searchsorted(pairs.step[order], np.arange(steps + 1))
+
+    def bought_at(t: int, seller_value: np.ndarray) -> np.ndarray:
+        """Per buyer: sum over its purchases in step t of kWh x the seller's value."""
+        at = order[bounds[t]:bounds[t + 1]]
+        return np.bincount(pairs.buyer[at], weights=pairs.kwh[at] * seller_value[pairs.seller[at]],
+                           minlength=len(participants))
     load = dataset["load"].values
     sold, bought = dataset["sold"].values, dataset["bought"].values
     export, grid_import = dataset["grid_export"].values, dataset["grid_import"].values
@@ -86,7 +94,7 @@ def attribute_origins(dataset: xr.Dataset, *, rec_retained_on_export: bool = Fal
     gen_mix = _share(gen_ren, gen_all)
     for t in range(steps):
         # Charging origin: owner's generation and purchases (at the sellers' generation mix) and grid.
-        bought_gen_ren = np.einsum("sb,s->b", trade[t], gen_mix[t, seller_index])
+        bought_gen_ren = bought_at(t, gen_mix[t])
         pool = gen_all[t] + bought[t] + grid_import[t]
         charge_mix = _share(gen_ren[t] + bought_gen_ren, pool)
         dis_ren = np.zeros(len(participants))
@@ -107,7 +115,7 @@ def attribute_origins(dataset: xr.Dataset, *, rec_retained_on_export: bool = Fal
         own_used = np.minimum(own_used, load[t])
         renewable_own = own_used * _share(gen_ren[t], production)
         renewable_storage = own_used * _share(dis_ren, production)
-        bought_ren = np.einsum("sb,s->b", trade[t], mix[seller_index])
+        bought_ren = bought_at(t, mix)
         out["renewable_own"][t] = renewable_own
         out["renewable_storage"][t] = renewable_storage
         out["renewable_bought"][t] = bought_ren

@@ -34,6 +34,7 @@ import xarray as xr
 
 from market.dispatch.inputs import DispatchInputs
 from market.dispatch.run import run_dispatch
+from market.dispatch.trades import TRADE_PAIR, join_pairs, select_steps
 from microgrid.errors import EngineInputError
 from microgrid.park import Park
 
@@ -164,17 +165,28 @@ def redispatch(park: Park, day_ahead: xr.Dataset, from_time: pd.Timestamp, *, ou
 
 
 def splice(day_ahead: xr.Dataset, rest: xr.Dataset, step: int) -> xr.Dataset:
-    """The day-ahead steps before ``step`` followed by ``rest`` (same variables and labels)."""
+    """The day-ahead steps before ``step`` followed by ``rest`` (same variables and labels).
+
+    Trades (sparse pairs, :mod:`market.dispatch.trades`): the day-ahead pairs of the past steps, then rest's.
+    """
     past = day_ahead.isel(time=slice(0, step))
     variables = {}
     for name, variable in day_ahead.data_vars.items():
+        if TRADE_PAIR in variable.dims:
+            continue
         if "time" not in variable.dims:
             variables[name] = variable
             continue
         later = rest[name].reindex_like(variable.isel(time=slice(step, None)), fill_value=0.0)
         variables[name] = xr.concat([past[name], later.transpose(*variable.dims)], dim="time")
         variables[name].attrs = dict(variable.attrs)
-    spliced = xr.Dataset(variables, coords={k: v for k, v in day_ahead.coords.items() if "time" not in v.dims})
+    coords = {k: v for k, v in day_ahead.coords.items() if "time" not in v.dims and TRADE_PAIR not in v.dims}
+    spliced = xr.Dataset(variables, coords=coords)
     spliced = spliced.assign_coords(time=day_ahead["time"])
+    pairs = join_pairs(select_steps(day_ahead, 0, step), rest)
+    spliced = spliced.assign({name: pairs[name] for name in pairs.data_vars}).assign_coords(
+        {name: pairs[name] for name in pairs.coords})
+    # The day-ahead's order of variables; every coordinate kept (seller and buyer label no variable now).
+    spliced = xr.Dataset({name: spliced[name] for name in day_ahead.data_vars}, coords=spliced.coords)
     spliced.attrs = dict(day_ahead.attrs)
     return spliced

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from market.dispatch.trades import TRADE_PAIR, trade_pairs
 from market.ledger import Leg, Ledger, LedgerEntry
 from market.ledger.vocabulary import KEPCO_ENERGY_ADDERS, LegKind, SettlementKind
 from market.re100.attribution import attribute_origins
@@ -43,8 +44,11 @@ from microgrid.errors import EngineInputError
 from microgrid.park import Park
 from microgrid.tariffs import BANDS, load_tariff, tariff_day
 
-REQUIRED = ("load", "grid_import", "grid_export", "sold", "bought", "trade", "trade_price", "export_price",
-            "import_price", "asset_generation", "asset_renewable", "charge", "discharge", "soc")
+REQUIRED = ("load", "grid_import", "grid_export", "sold", "bought", "trade", "trade_price", "trade_seller",
+            "trade_buyer", "trade_time", "export_price", "import_price", "asset_generation", "asset_renewable",
+            "charge", "discharge", "soc")
+#: Required variables whose values are not numbers to check (times of the sparse trades).
+NOT_NUMERIC = ("trade_time",)
 
 
 @dataclass(frozen=True)
@@ -86,11 +90,16 @@ def check_dataset(park: Park, dataset: xr.Dataset) -> dt.date:
         raise EngineInputError(f"dispatch result: variable {missing[0]!r} is missing")
     if "date" not in dataset.attrs or "trade_fee_krw_per_kwh" not in dataset.attrs:
         raise EngineInputError("dispatch result: attributes 'date' and 'trade_fee_krw_per_kwh' are required")
+    if dataset["trade"].dims != (TRADE_PAIR,):
+        raise EngineInputError(f"dispatch result: trade has dims {dataset['trade'].dims}, expected ('trade_pair',) "
+                               "(a dense matrix of an engine before sparse trades: dispatch the day again)")
     known = {p.name for p in park.participants}
     for name in dataset["participant"].values:
         if str(name) not in known:
             raise EngineInputError(f"dispatch result: participant {str(name)!r} is not in park {park.name!r}")
     for name in REQUIRED:
+        if name in NOT_NUMERIC:
+            continue
         values = np.asarray(dataset[name].values, dtype=float)
         if not np.isfinite(values).all():
             raise EngineInputError(f"dispatch result: {name} has non-finite values")
@@ -140,23 +149,26 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
     time = pd.DatetimeIndex(dataset.indexes["time"])
     step_hours = float(dataset.attrs.get("step_hours", (time[1] - time[0]) / pd.Timedelta(hours=1)))
     participants = [str(p) for p in dataset["participant"].values]
-    sellers = [str(s) for s in dataset["seller"].values]
-    buyers = [str(b) for b in dataset["buyer"].values]
     fee = float(dataset.attrs["trade_fee_krw_per_kwh"])
     legs: list[Leg] = []
     cash = {p: accounts.cash(p) for p in participants}
 
-    trade = dataset["trade"].transpose("time", "seller", "buyer").values
-    price = dataset["trade_price"].transpose("time", "seller", "buyer").values
-    energy = trade.sum(axis=0)
-    paid = (trade * price).sum(axis=0)
-    for s, b in zip(*np.nonzero(energy > 0)):  # row-major: the order of the loops over sellers, then buyers
-        seller, buyer = sellers[s], buyers[b]
-        legs += [Leg(cash[buyer], LegKind.TRADE_PURCHASE, seller, -paid[s, b], energy[s, b]),
-                 Leg(cash[seller], LegKind.TRADE_SALE, buyer, paid[s, b], energy[s, b])]
+    # Energy and money of each (seller, buyer) over the day, summed from the sparse pairs in time order,
+    # the pairs ordered by seller, then buyer (the participant order).
+    pairs = trade_pairs(dataset)
+    key = pairs.seller * len(participants) + pairs.buyer
+    keys, inverse = np.unique(key, return_inverse=True)
+    energy = np.bincount(inverse, weights=pairs.kwh, minlength=len(keys))
+    paid = np.bincount(inverse, weights=pairs.kwh * pairs.price, minlength=len(keys))
+    for pair in np.flatnonzero(energy > 0):
+        s, b = divmod(int(keys[pair]), len(participants))
+        seller, buyer = participants[s], participants[b]
+        kwh, amount = float(energy[pair]), float(paid[pair])
+        legs += [Leg(cash[buyer], LegKind.TRADE_PURCHASE, seller, -amount, kwh),
+                 Leg(cash[seller], LegKind.TRADE_SALE, buyer, amount, kwh)]
         if fee:
-            legs += [Leg(cash[buyer], LegKind.TRADE_FEE, "", -energy[s, b] * fee, energy[s, b]),
-                     Leg(accounts.OPERATOR_FEES, LegKind.TRADE_FEE, buyer, energy[s, b] * fee, energy[s, b])]
+            legs += [Leg(cash[buyer], LegKind.TRADE_FEE, "", -kwh * fee, kwh),
+                     Leg(accounts.OPERATOR_FEES, LegKind.TRADE_FEE, buyer, kwh * fee, kwh)]
     # Amounts of each account's trade legs, in order: a participant's net cost adds its own legs to these.
     trade_amounts: dict[str, list[float]] = {}
     for leg in legs:

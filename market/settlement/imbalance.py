@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from market.dispatch.trades import trade_pairs
 from market.settlement.metered import Metered
 
 
@@ -69,15 +70,15 @@ def imbalance(dataset: xr.Dataset, metered: Metered) -> Imbalance:
     d = deviation_kwh(dataset, metered)
     participants = [str(p) for p in dataset["participant"].values]
     import_price = dataset["import_price"].values
-    trade = dataset["trade"].values
-    sold_to = trade.sum(axis=2)  # (time, seller)
-    buyers_price = np.divide((trade * import_price[:, None, :]).sum(axis=2), sold_to,
-                             out=np.zeros_like(sold_to), where=sold_to > 1e-9)
+    # A seller short in a step pays its buyers' average grid price, weighted by what each bought from it.
+    pairs = trade_pairs(dataset)
+    sold_to = np.zeros(d.shape)  # (time, participant) sold in trades
+    weighted = np.zeros(d.shape)
+    np.add.at(sold_to, (pairs.step, pairs.seller), pairs.kwh)
+    np.add.at(weighted, (pairs.step, pairs.seller), pairs.kwh * import_price[pairs.step, pairs.buyer])
     short_price = import_price.copy()
-    for position, seller in enumerate(str(s) for s in dataset["seller"].values):
-        column = participants.index(seller)
-        sold = sold_to[:, position] > 1e-9
-        short_price[sold, column] = buyers_price[sold, position]
+    sold = sold_to > 1e-9
+    short_price[sold] = weighted[sold] / sold_to[sold]
     long_price = np.broadcast_to(dataset["export_price"].values[:, None], d.shape).copy()
     return Imbalance(np.maximum(-d, 0.0), np.maximum(d, 0.0), short_price, long_price)
 

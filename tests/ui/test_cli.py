@@ -24,7 +24,7 @@ CONTRACT = {
     **{name: ("time", "participant") for name in (
         "load", "generation", "curtailment", "grid_import", "grid_export", "sold", "bought", "storage_charge",
         "storage_discharge", "import_price", "energy_cost", "grid_only_cost")},
-    "trade": ("time", "seller", "buyer"), "trade_price": ("time", "seller", "buyer"),
+    "trade": ("trade_pair",), "trade_price": ("trade_pair",),
     "clearing_price": ("time", "feeder"), "feeder_flow": ("time", "feeder"),
     "available_generation": ("time", "asset"), "asset_generation": ("time", "asset"),
     "asset_curtailment": ("time", "asset"),

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from market.dispatch.io import read_dispatch
 from market.orders import demo_orders_path
 from ui.cli import app
+from market.dispatch.trades import trade_matrix
 
 
 def _row(output: str, label: str) -> list[float]:
@@ -37,7 +38,7 @@ def test_dispatch_clears_the_stored_order_book_and_reports_it(tmp_path):
     assert delivered == round(float(ds["contract_delivered"].sum())) > 0
     assert _row(done.stdout, "Flexibility: deferred / shed")[0] == 2000.0  # the book's pre-cooling, all of it
     owners = set(ds["asset_owner"].values[ds["asset_renewable"].values.astype(bool)].tolist())
-    t12 = ds["trade"].sel(buyer="T12").sum("time")
+    t12 = trade_matrix(ds).sel(buyer="T12").sum("time")
     assert set(ds["seller"].values[t12.values > 1e-6].tolist()) <= owners
     assert abs(float(t12.sum()) - float(ds["matched_renewable"].sel(participant="T12").sum())) < 1e-6
 

@@ -20,6 +20,7 @@ from tests.ui.conftest import CLI_METERED_DAY as METERED_DAY
 from tests.ui.helpers import app_as
 from ui.auth import Principal
 from ui.data_access import DataAccess, clear_caches
+from market.dispatch.trades import trade_matrix
 
 
 @pytest.fixture()
@@ -83,7 +84,7 @@ def test_plan_csv_is_the_dispatch_hour_by_hour(manager, cli_workspace):
     plan = pd.read_csv(io.BytesIO(manager.plan_file(DAY, "csv")), encoding="utf-8-sig")
     assert len(plan) == 24 and plan["time"].iloc[0].startswith("2026-07-01 00:00:00+09:00")
     assert plan["load_kwh"].to_numpy() == pytest.approx(dataset["load"].sum("participant").values)
-    assert plan["traded_kwh"].to_numpy() == pytest.approx(dataset["trade"].sum(["seller", "buyer"]).values)
+    assert plan["traded_kwh"].to_numpy() == pytest.approx(trade_matrix(dataset).sum(["seller", "buyer"]).values)
     assert plan["soc_kwh"].to_numpy() == pytest.approx(dataset["soc"].sum("storage").values)
 
 
@@ -91,7 +92,7 @@ def test_trades_by_source_add_up_to_the_trades_and_orc_is_what_the_orc_owner_sol
     dataset = _dataset(cli_workspace)
     frame = manager.trades_by_source(DAY)
     per_step = frame.groupby("time")["energy_kwh"].sum()
-    traded = dataset["trade"].sum(["seller", "buyer"]).to_pandas()
+    traded = trade_matrix(dataset).sum(["seller", "buyer"]).to_pandas()
     traded.index = pd.DatetimeIndex(traded.index).tz_convert("Asia/Seoul")
     assert per_step.reindex(traded.index, fill_value=0).to_numpy() == pytest.approx(traded.to_numpy(), abs=1e-6)
     assert set(frame["source"]) <= {"pv", "orc", "wind", "battery"}
@@ -99,7 +100,7 @@ def test_trades_by_source_add_up_to_the_trades_and_orc_is_what_the_orc_owner_sol
     orc = next(a for a in manager.park.assets if str(a.kind) == "orc")
     owner_assets = [a for a in manager.park.assets if a.owner == orc.owner]
     if len(owner_assets) == 1 and orc.owner not in [str(s) for s in dataset["storage_owner"].values]:
-        sold = float(dataset["trade"].sel(seller=orc.owner).sum())
+        sold = float(trade_matrix(dataset).sel(seller=orc.owner).sum())
         assert frame.loc[frame["source"] == "orc", "energy_kwh"].sum() == pytest.approx(sold, rel=1e-9)
 
 

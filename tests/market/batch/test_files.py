@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from market.batch import BatchConfig, Scenario, open_batch, run_batch
+from market.dispatch.trades import trade_matrix, trade_pairs
 from market.batch.checkpoint import scenario_path
 from market.batch.scenarios import apply_overrides
 from market.dispatch.io import read_dispatch
@@ -49,3 +50,19 @@ def test_batch_zarr_keeps_the_coordinates_per_scenario(raw, batch):
     assert np.isnan(no_battery["storage_energy_capacity_kwh"].values).all()
     assert combined.attrs["Conventions"] == "CF-1.10" and "combined scenarios" in combined.attrs["history"]
     assert combined["soc"].attrs["cell_methods"] == "time: point"
+
+
+def test_batch_zarr_trades_per_scenario_equal_the_scenario_files(batch):
+    """Scenarios trade different pairs: the combined store pads them (NaN), the reader gives each its own back."""
+    combined = open_batch(batch)
+    sizes = []
+    for scenario in SCENARIOS:
+        own = read_dispatch(scenario_path(batch, scenario.name))
+        sizes.append(own.sizes["trade_pair"])
+        stored = combined.sel(scenario=scenario.name).load()
+        stored = stored.sel(seller=[str(s) for s in own["seller"].values])  # the union of sellers, cut to its own
+        np.testing.assert_array_equal(trade_matrix(stored).values, trade_matrix(own).values)
+        pairs, own_pairs = trade_pairs(stored), trade_pairs(own)
+        for field in ("step", "seller", "buyer", "kwh", "price"):
+            np.testing.assert_array_equal(getattr(pairs, field), getattr(own_pairs, field), err_msg=field)
+    assert len(set(sizes)) > 1 and combined.sizes["trade_pair"] == max(sizes)  # padding was exercised

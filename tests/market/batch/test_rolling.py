@@ -82,6 +82,17 @@ def test_engine_reads_the_solution_as_the_pyomo_model_does(raw):
     assert np.abs(from_vectors.pool_dual).max() > 0  # the duals compared are not all zero
 
 
+def _concat_days(days: list[xr.Dataset]) -> xr.Dataset:
+    """xarray's concatenation on ``time``, the sparse trades concatenated on ``trade_pair`` (each pair has its time)."""
+    from market.dispatch.trades import PAIR_NAMES, pair_dataset
+
+    joined = xr.concat([day.drop_vars(PAIR_NAMES) for day in days], dim="time", data_vars="minimal",
+                       coords="minimal", compat="override", combine_attrs="drop_conflicts")
+    pairs = xr.concat([pair_dataset(day) for day in days], dim="trade_pair")
+    return joined.assign({name: pairs[name] for name in ("trade", "trade_price")}).assign_coords(
+        {name: pairs[name] for name in ("trade_time", "trade_seller", "trade_buyer")})
+
+
 def test_assembled_days_equal_xarray_concat_of_days(raw):
     """Joining days as arrays (checkpoint chunks) gives what concatenating their Datasets gives."""
     from market.dispatch.results import assemble
@@ -90,8 +101,7 @@ def test_assembled_days_equal_xarray_concat_of_days(raw):
     windows = [run_dispatch(park, inputs).window
                for _day, inputs in day_windows(forecast_park(park, START, END), START, END)]
     joined = assemble(windows)
-    reference = xr.concat([assemble([window]) for window in windows], dim="time", data_vars="minimal",
-                          coords="minimal", compat="override", combine_attrs="drop_conflicts")
+    reference = _concat_days([assemble([window]) for window in windows])
     assert joined.sizes == reference.sizes and joined.sizes["time"] == 72
     assert joined.attrs == reference.attrs and "date" not in joined.attrs
     for name in reference.variables:
@@ -309,8 +319,7 @@ def test_scenario_file_joins_its_chunks_exactly(raw, tmp_path, monkeypatch):
     chunks = sorted(chunk_dir(tmp_path, "no-battery").glob("days-*.nc"))
     assert len(chunks) == 3
     loaded = [read_dispatch(path).drop_vars(["basis_col", "basis_row"], errors="ignore") for path in chunks]
-    reference = xr.concat([day.drop_vars(["day_objective", "day"]) for day in loaded], dim="time",
-                          data_vars="minimal", coords="minimal", compat="override", combine_attrs="drop_conflicts")
+    reference = _concat_days([day.drop_vars(["day_objective", "day"]) for day in loaded])
     joined = read_dispatch(scenario_path(tmp_path, "no-battery"))
     assert (joined.indexes["time"] == reference.indexes["time"]).all() and joined.sizes["time"] == 72
     for name in reference.variables:

@@ -18,6 +18,7 @@ from market.batch.checkpoint import scenario_path
 from market.batch.scenarios import apply_overrides
 from market.batch.settle import ledger_path, read_figures, settle_scenario
 from market.dispatch.io import read_dispatch
+from market.dispatch.trades import trade_matrix, trade_price_matrix
 from market.ledger import open_ledger
 from market.ledger.money import round_half_even
 from market.settlement import settle_day
@@ -93,8 +94,8 @@ def test_trades_and_fees_equal_the_dataset_under_the_rounding_rule(settled):
     traded_kwh = 0.0
     for day in DAYS:
         piece = _day_slice(ds, day)
-        trade = piece["trade"].transpose("time", "seller", "buyer").values
-        price = piece["trade_price"].transpose("time", "seller", "buyer").values
+        trade = trade_matrix(piece).transpose("time", "seller", "buyer").values
+        price = trade_price_matrix(piece).fillna(0.0).transpose("time", "seller", "buyer").values
         energy, paid = trade.sum(axis=0), (trade * price).sum(axis=0)
         # one rounded entry per seller, buyer and day (half to even); one fee entry per buyer and day
         trade_krw += sum(round_half_even(paid[s, b]) for s, b in zip(*np.nonzero(energy > 0)))

@@ -17,6 +17,7 @@ from hypothesis import event
 from hypothesis.control import currently_in_test_context
 from hypothesis import strategies as st
 
+from market.dispatch.trades import trade_matrix, trade_price_matrix
 from microgrid.park import parse_park
 from microgrid.park.synthetic import synthetic_inputs, synthetic_park_dict
 from microgrid.tariffs import load_export_price, load_tariff, tariff_day
@@ -151,7 +152,10 @@ def rec_revenue(park, inputs, ds) -> float:
 
 
 def as_array(ds, name: str, *dims: str) -> np.ndarray:
-    return ds[name].transpose(*dims).values.astype(float)
+    """A variable as a float array in ``dims`` order; the sparse trades through their one reader."""
+    readers = {"trade": trade_matrix, "trade_price": trade_price_matrix}
+    variable = readers[name](ds) if name in readers else ds[name]
+    return variable.transpose(*dims).values.astype(float)
 
 
 # --------------------------------------------------------------------------- invariants
@@ -203,6 +207,9 @@ def check_dispatch(park, inputs, ds) -> None:
     soc = as_array(ds, "soc", "time", "storage")
     trade = as_array(ds, "trade", "time", "seller", "buyer")
     trade_price = as_array(ds, "trade_price", "time", "seller", "buyer")
+    # The sparse form: a price exactly where a pair trades; the products below need 0 elsewhere.
+    assert (np.isnan(trade_price) == (trade == 0)).all(), "a trade without a price or a price without a trade"
+    trade_price = np.where(np.isnan(trade_price), 0.0, trade_price)
     feeder_flow = as_array(ds, "feeder_flow", "time", "feeder")
     transformer_flow = ds["transformer_flow"].values.astype(float)
     import_price = as_array(ds, "import_price", "time", "participant")

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from tests.market.dispatch.small_parks import TARIFF, make_inputs, make_park, tenant
 
 from market.dispatch import run_dispatch
+from market.dispatch.trades import trade_matrix, trade_price_matrix
 from microgrid.tariffs import load_tariff
 
 # --- figures of the data files, restated by hand (DOMAIN.md table and smp_2025.toml)
@@ -79,7 +80,7 @@ def test_one_pv_seller_one_buyer_short_of_energy(rule, seller_load):
     result = _seller_buyer(rule, available=100.0, seller_load=seller_load, buyer_load=150.0)
     ds = result.dataset
     surplus = 100.0 - seller_load
-    np.testing.assert_allclose(ds["trade"].sel(seller="SELLER", buyer="BUYER"), [surplus, surplus], atol=1e-6)
+    np.testing.assert_allclose(trade_matrix(ds).sel(seller="SELLER", buyer="BUYER"), [surplus, surplus], atol=1e-6)
     np.testing.assert_allclose(ds["grid_import"].sel(participant="BUYER"), [150.0 - surplus] * 2, atol=1e-6)
     np.testing.assert_allclose(ds["grid_import"].sel(participant="SELLER"), [0.0, 0.0], atol=1e-6)
     np.testing.assert_allclose(ds["grid_export"].sum("participant"), [0.0, 0.0], atol=1e-6)
@@ -95,7 +96,7 @@ def test_one_pv_seller_one_buyer_short_of_energy(rule, seller_load):
         # The buyer still imports: one more kWh of internal energy saves its grid price less the fee.
         expected = np.array([IMPORT_PEAK - FEE] * 2)
         np.testing.assert_allclose(ds["clearing_price"].sel(feeder="F1"), expected, rtol=1e-9)
-    np.testing.assert_allclose(ds["trade_price"].sel(seller="SELLER", buyer="BUYER"), expected, rtol=1e-9)
+    np.testing.assert_allclose(trade_price_matrix(ds).sel(seller="SELLER", buyer="BUYER"), expected, rtol=1e-9)
 
     # money: the buyer's bill is its grid import plus the trades with fee; the seller is paid the price
     buyer_cost = (150.0 - surplus) * IMPORT_PEAK + surplus * (expected + FEE)
@@ -111,18 +112,18 @@ def test_shared_savings_split_follows_the_seller_share(share):
     ds = _seller_buyer("shared_savings", available=100.0, seller_load=0.0, buyer_load=150.0,
                        seller_share=share).dataset
     expected = SMP + share * (IMPORT_PEAK - FEE - SMP)
-    np.testing.assert_allclose(ds["trade_price"].sel(seller="SELLER", buyer="BUYER"), expected, rtol=1e-12)
+    np.testing.assert_allclose(trade_price_matrix(ds).sel(seller="SELLER", buyer="BUYER"), expected, rtol=1e-12)
 
 
 def test_seller_long_exports_the_rest_and_marginal_price_is_the_export_price():
     """PV 300, buyer 150: the buyer is fully served by trade, the marginal kWh goes to the grid at SMP
     plus the REC (the seller holds its certificates and sells them with the export: the demo rule)."""
     ds = _seller_buyer("marginal", available=300.0, seller_load=0.0, buyer_load=150.0).dataset
-    np.testing.assert_allclose(ds["trade"].sel(seller="SELLER", buyer="BUYER"), [150.0, 150.0], atol=1e-6)
+    np.testing.assert_allclose(trade_matrix(ds).sel(seller="SELLER", buyer="BUYER"), [150.0, 150.0], atol=1e-6)
     np.testing.assert_allclose(ds["grid_export"].sel(participant="SELLER"), [150.0, 150.0], atol=1e-6)
     np.testing.assert_allclose(ds["grid_import"].sum("participant"), [0.0, 0.0], atol=1e-6)
     np.testing.assert_allclose(ds["clearing_price"].sel(feeder="F1"), SMP + REC, rtol=1e-9)
-    np.testing.assert_allclose(ds["trade_price"].sel(seller="SELLER", buyer="BUYER"), SMP + REC, rtol=1e-9)
+    np.testing.assert_allclose(trade_price_matrix(ds).sel(seller="SELLER", buyer="BUYER"), SMP + REC, rtol=1e-9)
     objective = 2 * FEE * 150.0 - 150.0 * (SMP + REC).sum()
     assert math.isclose(ds.attrs["objective_krw"], objective, rel_tol=1e-9)
 
@@ -133,7 +134,7 @@ def test_export_limit_binds_curtailment_and_binding_limit_named():
     result = _seller_buyer("marginal", available=[1000.0, 100.0], seller_load=0.0, buyer_load=100.0,
                            export_limit_kw=300.0)
     ds = result.dataset
-    np.testing.assert_allclose(ds["trade"].sel(seller="SELLER", buyer="BUYER"), [100.0, 100.0], atol=1e-6)
+    np.testing.assert_allclose(trade_matrix(ds).sel(seller="SELLER", buyer="BUYER"), [100.0, 100.0], atol=1e-6)
     np.testing.assert_allclose(ds["grid_export"].sel(participant="SELLER"), [300.0, 0.0], atol=1e-6)
     np.testing.assert_allclose(ds["curtailment"].sel(participant="SELLER"), [600.0, 0.0], atol=1e-6)
     np.testing.assert_allclose(ds["transformer_flow"], [-300.0, 0.0], atol=1e-6)
@@ -177,9 +178,9 @@ def test_feeder_reverse_limit_binds_with_its_shadow_price():
     # energy stuck behind the limit is worth nothing at F2 (it is curtailed): the marginal
     # rule pays the floor of the band, the export price
     assert abs(float(ds["clearing_price"].sel(feeder="F2")[0])) < 1e-6
-    assert math.isclose(float(ds["trade_price"].sel(seller="SELLER", buyer="BUYER")[0]), SMP[0], rel_tol=1e-12)
+    assert math.isclose(float(trade_price_matrix(ds).sel(seller="SELLER", buyer="BUYER")[0]), SMP[0], rel_tol=1e-12)
     # at 16:00 the buyer is short (150 > 100): internal energy is worth the buyer's grid price less the fee
-    assert math.isclose(float(ds["trade_price"].sel(seller="SELLER", buyer="BUYER")[1]), IMPORT_PEAK - FEE,
+    assert math.isclose(float(trade_price_matrix(ds).sel(seller="SELLER", buyer="BUYER")[1]), IMPORT_PEAK - FEE,
                         rel_tol=1e-9)
 
 

@@ -20,6 +20,7 @@ from market.orders.reader import parse_orders
 from microgrid.park.synthetic import synthetic_inputs, synthetic_park
 from tests.market.dispatch.small_parks import make_inputs, make_park
 from tests.market.dispatch.small_parks import tenant as _tenant
+from market.dispatch.trades import trade_matrix, trade_price_matrix
 
 
 def tenant(name: str, feeder: str = "F1", kind: str = "tenant") -> dict:
@@ -58,20 +59,20 @@ def test_renewable_only_bidder_gets_only_pv_energy():
     orders = book(park, bids=[{"participant": "B1", "hours": [11, 12], "max_kwh": 100.0,
                                "max_price_krw_per_kwh": 300.0, "product": "renewable"}])
     ds = run_dispatch(park, inputs, orders=orders).dataset
-    trade = ds["trade"].isel(time=0)
+    trade = trade_matrix(ds).isel(time=0)
     assert float(trade.sel(seller="S1", buyer="B1")) == pytest.approx(60.0, abs=1e-6)
     assert float(trade.sel(seller="S2", buyer="B1")) == pytest.approx(0.0, abs=1e-6)
     assert float(trade.sel(seller="S2", buyer="B2")) == pytest.approx(100.0, abs=1e-6)
-    np.testing.assert_allclose(ds["trade"].sel(seller="S1", buyer="B1").values, [60.0, 60.0], atol=1e-6)
-    np.testing.assert_allclose(ds["trade"].sel(seller="S2", buyer="B1").values, [0.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(trade_matrix(ds).sel(seller="S1", buyer="B1").values, [60.0, 60.0], atol=1e-6)
+    np.testing.assert_allclose(trade_matrix(ds).sel(seller="S2", buyer="B1").values, [0.0, 0.0], atol=1e-6)
     assert float(ds["matched_renewable"].sel(participant="B1").sum()) == pytest.approx(120.0, abs=1e-6)
     assert float(ds["grid_import"].sel(participant="B1").sum()) == pytest.approx(80.0, abs=1e-6)
     # Renewable energy is scarce (B1 would take 40 kWh more at 300): its clearing price is B1's bid,
     # while the pool clears at SMP (the battery's surplus is exported): pay-as-clear prices each product.
     smp = _smp_july([11, 12])
     np.testing.assert_allclose(ds["renewable_clearing_price"].values, [300.0, 300.0], rtol=1e-9)
-    np.testing.assert_allclose(ds["trade_price"].sel(seller="S1", buyer="B1").values, [300.0, 300.0], rtol=1e-9)
-    np.testing.assert_allclose(ds["trade_price"].sel(seller="S2", buyer="B2").values, smp, rtol=1e-9)
+    np.testing.assert_allclose(trade_price_matrix(ds).sel(seller="S1", buyer="B1").values, [300.0, 300.0], rtol=1e-9)
+    np.testing.assert_allclose(trade_price_matrix(ds).sel(seller="S2", buyer="B2").values, smp, rtol=1e-9)
 
 
 def _smp_july(hours: list[int]) -> np.ndarray:
@@ -114,19 +115,19 @@ def test_a_preferred_seller_is_matched_first():
     """S1 and S2 sell 100 kWh of PV each; B bids 100 kWh preferring S2, C has no orders. The pool
     alone would give B half of each; B gets all of S2's, C all of S1's."""
     ds = _two_sellers(100.0, {"preferred": ["S2"]})
-    np.testing.assert_allclose(ds["trade"].sel(seller="S2", buyer="B").values, [100.0, 100.0], atol=1e-6)
-    np.testing.assert_allclose(ds["trade"].sel(seller="S1", buyer="B").values, [0.0, 0.0], atol=1e-6)
-    np.testing.assert_allclose(ds["trade"].sel(seller="S1", buyer="C").values, [100.0, 100.0], atol=1e-6)
+    np.testing.assert_allclose(trade_matrix(ds).sel(seller="S2", buyer="B").values, [100.0, 100.0], atol=1e-6)
+    np.testing.assert_allclose(trade_matrix(ds).sel(seller="S1", buyer="B").values, [0.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(trade_matrix(ds).sel(seller="S1", buyer="C").values, [100.0, 100.0], atol=1e-6)
 
 
 def test_an_excluded_seller_sells_nothing_to_the_bidder():
     """B bids 100 kWh at 200 KRW/kWh (above C's default 182.6 - 3) excluding S1: it gets S2's
     40 kWh and imports 60; S1's 100 kWh go to C."""
     ds = _two_sellers(40.0, {"excluded": ["S1"]})
-    np.testing.assert_allclose(ds["trade"].sel(seller="S1", buyer="B").values, [0.0, 0.0], atol=1e-6)
-    np.testing.assert_allclose(ds["trade"].sel(seller="S2", buyer="B").values, [40.0, 40.0], atol=1e-6)
+    np.testing.assert_allclose(trade_matrix(ds).sel(seller="S1", buyer="B").values, [0.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(trade_matrix(ds).sel(seller="S2", buyer="B").values, [40.0, 40.0], atol=1e-6)
     np.testing.assert_allclose(ds["grid_import"].sel(participant="B").values, [60.0, 60.0], atol=1e-6)
-    np.testing.assert_allclose(ds["trade"].sel(seller="S1", buyer="C").values, [100.0, 100.0], atol=1e-6)
+    np.testing.assert_allclose(trade_matrix(ds).sel(seller="S1", buyer="C").values, [100.0, 100.0], atol=1e-6)
 
 
 def test_an_offer_naming_assets_sells_only_their_output():
@@ -162,11 +163,11 @@ def test_contract_is_delivered_first_between_its_parties():
     grid_price rule settles 20 x (182.6006 - 100) = 1,652.01 KRW from S to B2."""
     park, inputs, orders = _contract_park()
     ds = run_dispatch(park, inputs, orders=orders).dataset
-    trade = ds["trade"]
+    trade = trade_matrix(ds)
     assert float(trade.isel(time=0).sel(seller="S", buyer="B2")) >= 30.0 - 1e-6
     assert float(trade.isel(time=1).sel(seller="S", buyer="B2")) == pytest.approx(10.0, abs=1e-6)
     assert float(trade.isel(time=1).sel(seller="S", buyer="B1")) == pytest.approx(0.0, abs=1e-6)
-    assert float(ds["trade_price"].isel(time=1).sel(seller="S", buyer="B2")) == pytest.approx(100.0)
+    assert float(trade_price_matrix(ds).isel(time=1).sel(seller="S", buyer="B2")) == pytest.approx(100.0)
     np.testing.assert_allclose(ds["contract_delivered"].sel(participant="B2").values, [30.0, 10.0], atol=1e-6)
     np.testing.assert_allclose(ds["contract_shortfall"].sel(participant="B2").values, [0.0, 20.0], atol=1e-6)
     import json
@@ -174,9 +175,12 @@ def test_contract_is_delivered_first_between_its_parties():
     (outcome,) = json.loads(ds.attrs["contracts"])
     assert outcome["shortfall_settlement_krw"] == pytest.approx(20.0 * (IMPORT_MID - 100.0), rel=1e-9)
     # Money: the pair pays 30 kWh at the contract price plus the pooled rest at the rule's price.
-    paid = float((ds["trade"] * ds["trade_price"]).isel(time=0).sel(seller="S", buyer="B2"))
+    paid = float((trade_matrix(ds) * trade_price_matrix(ds).fillna(0.0)).isel(time=0).sel(seller="S", buyer="B2"))
     pooled = float(trade.isel(time=0).sel(seller="S", buyer="B2")) - 30.0
-    rule_price = float(ds["trade_price"].isel(time=0).sel(seller="S", buyer="B1")) if pooled > 0 else 0.0
+    # The pooled rest is priced by the park's default rule, shared savings at 50 %, by hand (B1 may
+    # take nothing at 10:00, and the sparse pairs store no price for a pair that does not trade).
+    export, grid = float(ds["export_price"].isel(time=0)), float(ds["import_price"].isel(time=0).sel(participant="B2"))
+    rule_price = export + 0.5 * (grid - 3.0 - export)
     assert paid == pytest.approx(30.0 * 100.0 + pooled * rule_price, rel=1e-9)
 
 
@@ -212,7 +216,7 @@ def test_a_bid_below_the_offer_clears_nothing(rule):
     """S offers 100 kWh at no less than 150, B bids for 100 kWh at no more than 140: no price
     suits both, so nothing trades; S exports its PV, B imports its load (11:00 and 12:00)."""
     ds = _offer_and_bid(140.0, rule)
-    assert float(ds["trade"].sum()) == pytest.approx(0.0, abs=1e-6)
+    assert float(trade_matrix(ds).sum()) == pytest.approx(0.0, abs=1e-6)
     assert float(ds["grid_export"].sel(participant="S").sum()) == pytest.approx(200.0, abs=1e-6)
     assert float(ds["grid_import"].sel(participant="B").sum()) == pytest.approx(200.0, abs=1e-6)
 
@@ -221,11 +225,11 @@ def test_a_bid_above_the_offer_clears_inside_both_prices():
     """The same with a bid of 160: 100 kWh trade each hour. Pay-as-clear prices them inside
     [150, 160]; pay-as-bid at the bid, 160."""
     clear = _offer_and_bid(160.0, "pay_as_clear")
-    assert float(clear["trade"].sum()) == pytest.approx(200.0, abs=1e-6)
-    price = float(clear["trade_price"].isel(time=0).sel(seller="S", buyer="B"))
+    assert float(trade_matrix(clear).sum()) == pytest.approx(200.0, abs=1e-6)
+    price = float(trade_price_matrix(clear).isel(time=0).sel(seller="S", buyer="B"))
     assert 150.0 - 1e-6 <= price <= 160.0 + 1e-6
     bid = _offer_and_bid(160.0, "pay_as_bid")
-    assert float(bid["trade_price"].isel(time=0).sel(seller="S", buyer="B")) == pytest.approx(160.0)
+    assert float(trade_price_matrix(bid).isel(time=0).sel(seller="S", buyer="B")) == pytest.approx(160.0)
 
 
 def test_curtailable_load_is_shed_only_above_its_value_of_lost_load():
@@ -292,8 +296,8 @@ def test_bids_caps_and_prices_are_respected(case):
         bought = ds["bought"].sel(participant=name).values
         assert (bought <= cap + 1e-6).all()
         event("a bid cleared" if bought.sum() > 1e-6 else "no bid cleared")
-        trade = ds["trade"].sel(buyer=name)
-        price = ds["trade_price"].sel(buyer=name)
+        trade = trade_matrix(ds).sel(buyer=name)
+        price = trade_price_matrix(ds).sel(buyer=name)
         for step, hour in enumerate(hours):
             active = [b for b in own if hour in b["hours"]]
             traded = trade.isel(time=step).values > 1e-6
@@ -312,8 +316,8 @@ def test_bids_caps_and_prices_are_respected(case):
     supply = ds["grid_import"] + ds["bought"] + ds["generation"] + ds["storage_discharge"]
     demand = ds["load"] + ds["grid_export"] + ds["sold"] + ds["storage_charge"]
     np.testing.assert_allclose(supply.values, demand.values, atol=1e-5 * max(1.0, float(ds["load"].max())))
-    np.testing.assert_allclose(ds["trade"].sum("seller").values, ds["bought"].values, atol=1e-6)
-    np.testing.assert_allclose(ds["trade"].sum("buyer").values,
+    np.testing.assert_allclose(trade_matrix(ds).sum("seller").values, ds["bought"].values, atol=1e-6)
+    np.testing.assert_allclose(trade_matrix(ds).sum("buyer").values,
                                ds["sold"].sel(participant=ds["seller"].values).values, atol=1e-6)
     assert math.isfinite(float(ds.attrs["objective_krw"]))
 
@@ -326,8 +330,8 @@ def test_new_rules_without_orders_price_inside_the_default_band(rule, expected):
     park = make_park([tenant("S"), tenant("B")], [pv("PV", "S")], pricing_rule=rule, trade_fee_krw_per_kwh=3.0)
     inputs = make_inputs("2026-07-01 11:00", 2, available={"PV": [100.0]}, load={"S": 0.0, "B": 300.0})
     ds = run_dispatch(park, inputs).dataset
-    price = ds["trade_price"].sel(seller="S", buyer="B").values
-    np.testing.assert_allclose(ds["trade"].sel(seller="S", buyer="B").values, [100.0, 100.0], atol=1e-6)
+    price = trade_price_matrix(ds).sel(seller="S", buyer="B").values
+    np.testing.assert_allclose(trade_matrix(ds).sel(seller="S", buyer="B").values, [100.0, 100.0], atol=1e-6)
     if expected is not None:
         np.testing.assert_allclose(price, expected, rtol=1e-12)
     else:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from market.income import allocate_largest_remainder, settle_income
 from market.settlement import default_rules, settle_day
 from microgrid.errors import EngineInputError
+from market.dispatch.trades import trade_matrix, trade_price_matrix
 
 
 @given(st.integers(0, 10**12), st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=40))
@@ -76,8 +77,8 @@ def test_undistributed_fund_is_carried_forward_to_a_later_quarter(ledger, small_
 
 def _surplus_by_hand(ds) -> dict[str, float]:
     """Each participant's gain from the market, leg by leg from the trade matrix [KRW] (excl. VAT)."""
-    trade = ds["trade"].transpose("time", "seller", "buyer").values
-    price = ds["trade_price"].transpose("time", "seller", "buyer").values
+    trade = trade_matrix(ds).transpose("time", "seller", "buyer").values
+    price = trade_price_matrix(ds).fillna(0.0).transpose("time", "seller", "buyer").values  # NaN: no trade
     fee = float(ds.attrs["trade_fee_krw_per_kwh"])
     sellers = [str(s) for s in ds["seller"].values]
     buyers = [str(b) for b in ds["buyer"].values]

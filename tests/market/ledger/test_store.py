@@ -145,7 +145,7 @@ def test_bad_input_leaves_ledger_unchanged(ledger, small_park, dispatched):
     settle_day(ledger, small_park, good)
     before = rows(ledger)
     bad = good.copy(deep=True)
-    bad["trade_price"][3, 0, 1] = np.nan
+    bad["trade_price"][3] = np.nan
     with pytest.raises(EngineInputError, match="trade_price"):
         settle_day(ledger, small_park, bad)
     bad = good.drop_vars("grid_import")

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from market.dispatch import run_dispatch
+from market.dispatch.trades import trade_matrix, trade_price_matrix
 from market.ledger import open_ledger
 from market.redispatch.correction import correction_key, settle_correction
 from market.redispatch.intraday import redispatch
@@ -29,9 +30,12 @@ def test_orc_trip_at_14_is_rebalanced_and_settled_as_correction(demo):
     park, day_ahead = demo
     revised = redispatch(park, day_ahead, pd.Timestamp("2026-07-01 14:00"), outages=["ORC-steel"]).dataset
     k = 14
-    for name in ("grid_import", "soc", "trade", "asset_generation"):  # the past is fixed
+    for name in ("grid_import", "soc", "asset_generation"):  # the past is fixed
         np.testing.assert_array_equal(revised[name].isel(time=slice(0, k)).values,
                                       day_ahead[name].isel(time=slice(0, k)).values)
+    for reader in (trade_matrix, trade_price_matrix):  # the past's trades too, read back from the sparse pairs
+        np.testing.assert_array_equal(reader(revised).isel(time=slice(0, k)).values,
+                                      reader(day_ahead).isel(time=slice(0, k)).values)
     orc = revised["asset_generation"].sel(asset="ORC-steel").values
     assert (orc[k:] == 0).all() and (orc[:k] > 0).all()
     supply = revised["grid_import"] + revised["bought"] + revised["generation"] + revised["storage_discharge"] \

@@ -27,6 +27,8 @@ def make_dataset(day, participants, load, *, assets=(), storages=(), sellers=(),
                  grid_import=None, grid_export=None, sold=None, bought=None, fee=3.0, export_price=None):
     """A dispatch-shaped Dataset; arrays are (time, participant) unless named otherwise.
 
+    trade, trade_price: (time, seller, buyer) matrices by hand, stored as the result form's sparse pairs.
+
     assets: (name, owner, renewable, generation (time,)); storages: (name, owner, charge, discharge, soc).
     """
     time = pd.date_range(day, periods=24, freq="h", tz="Asia/Seoul")
@@ -41,6 +43,10 @@ def make_dataset(day, participants, load, *, assets=(), storages=(), sellers=(),
     charge = np.array([s[2] for s in storages]).T if storages else np.zeros((steps, 0))
     discharge = np.array([s[3] for s in storages]).T if storages else np.zeros((steps, 0))
     soc = np.array([s[4] for s in storages]).T if storages else np.zeros((steps, 0))
+    # The result form stores trades as sparse pairs (market.dispatch.trades): the hand matrix's non-zero cells.
+    step, seller_position, buyer = np.nonzero(trade)
+    seller = np.array([participants.index(sellers[k]) for k in seller_position], dtype=np.int32)
+    pair_time = time.tz_localize(None).values[step]
     by_owner = np.zeros((steps, count))
     for a in assets:
         by_owner[:, participants.index(a[1])] += a[3]
@@ -53,8 +59,8 @@ def make_dataset(day, participants, load, *, assets=(), storages=(), sellers=(),
             "sold": (("time", "participant"), zeros.copy() if sold is None else np.asarray(sold, float)),
             "bought": (("time", "participant"), zeros.copy() if bought is None else np.asarray(bought, float)),
             "import_price": (("time", "participant"), import_price),
-            "trade": (("time", "seller", "buyer"), trade),
-            "trade_price": (("time", "seller", "buyer"), price),
+            "trade": (("trade_pair",), trade[step, seller_position, buyer]),
+            "trade_price": (("trade_pair",), price[step, seller_position, buyer]),
             "export_price": (("time",), export),
             "asset_generation": (("time", "asset"), generation),
             "asset_renewable": (("asset",), np.array([bool(a[2]) for a in assets], dtype=bool)),
@@ -64,7 +70,9 @@ def make_dataset(day, participants, load, *, assets=(), storages=(), sellers=(),
         },
         coords={"time": time, "participant": list(participants), "seller": list(sellers), "buyer": list(participants),
                 "asset": [a[0] for a in assets], "asset_owner": (("asset",), [a[1] for a in assets]),
-                "storage": [s[0] for s in storages], "storage_owner": (("storage",), [s[1] for s in storages])},
+                "storage": [s[0] for s in storages], "storage_owner": (("storage",), [s[1] for s in storages]),
+                "trade_time": (("trade_pair",), pair_time), "trade_seller": (("trade_pair",), seller),
+                "trade_buyer": (("trade_pair",), buyer.astype(np.int32))},
         attrs={"park": "Hand park", "date": pd.Timestamp(day).date().isoformat(), "step_hours": 1.0,
                "pricing_rule": "shared_savings", "trade_fee_krw_per_kwh": fee},
     )
