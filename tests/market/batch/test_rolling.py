@@ -117,7 +117,7 @@ def test_soc_carried_between_days(raw, sequential):
 def test_dask_equals_sequential(raw, sequential, tmp_path):
     config = BatchConfig(raw[0], raw[1], SCENARIOS, START, END, tmp_path, workers=2, checkpoint_days=2)
     store = run_batch(config)
-    assert store.name == "batch.zarr"
+    assert store.name == "batch.json"
     for scenario in SCENARIOS:
         _same(read_dispatch(scenario_path(sequential, scenario.name)), read_dispatch(scenario_path(tmp_path, scenario.name)))
     parallel, serial = open_batch(tmp_path), open_batch(sequential)
@@ -352,8 +352,12 @@ def test_compiled_engine_reports_each_days_highs_time_not_a_running_total(raw):
 
 
 def test_checkpoints_removed_once_joined(raw, sequential):
-    """Results are written once: after the batch only the scenario files and the combined store
-    remain, no checkpoint chunk (the resumed run above shows the chunks exist while it runs)."""
+    """Results are written once: after the batch only the scenario files and their index remain, no
+    checkpoint chunk (the resumed run above shows the chunks exist while it runs) and no second copy."""
     assert not (sequential / "checkpoints").exists()
     for scenario in SCENARIOS:
         assert scenario_path(sequential, scenario.name).is_file()
+    assert not (sequential / "batch.zarr").exists() and not (sequential / "batch.nc").exists()
+    written = sorted(p.relative_to(sequential).as_posix() for p in sequential.rglob("*") if p.is_file()
+                     and "report" not in p.relative_to(sequential).parts)
+    assert written == ["batch.json"] + [f"scenarios/{s.name}.nc" for s in sorted(SCENARIOS, key=lambda s: s.name)]
