@@ -62,8 +62,11 @@ from market.batch.checkpoint import Resume, chunk_dir, chunk_state, chunks_in
 from market.batch.engine import Basis
 from market.batch.rolling import DaySolver, SpanContext, solve_span
 
-#: Fewest days a part gets; a shorter span runs in order [days].
+#: Fewest days a part gets [days].
 MIN_PART_DAYS = 3
+#: Shortest span that is split: a seam costs days solved twice and a second process's start
+#: (its own compile and span data, about 0.5 s), which only a long span repays [days].
+MIN_SPLIT_DAYS = 60
 #: Days of seam expected before a part's state equals the sequential one (measured 5 to over 30 on the
 #: demo park, plus up to a chunk to the next comparison); parts before the last get this many own
 #: days fewer, so that every process has about the same work [days].
@@ -131,6 +134,8 @@ class SplitPlan:
 def plan_split(first: dt.date, last: dt.date, parts: int, checkpoint_days: int) -> SplitPlan:
     """Cut ``first``..``last`` into at most ``parts`` parts of about equal work (one part: in order)."""
     days = (last - first).days + 1
+    if days < MIN_SPLIT_DAYS:
+        return SplitPlan((first,), last, checkpoint_days)
     parts = max(1, min(parts, days // MIN_PART_DAYS))
     seam = min(SEAM_ESTIMATE_DAYS, days // (2 * parts))
     own = (days - seam) // parts

@@ -44,8 +44,10 @@ def _run(raw, out, workers, **options):
 
 @pytest.fixture
 def daily_seams(monkeypatch):
-    # Compare the parts' states after every day (default: weekly), so a 10-day span can close its seam.
+    # Compare the parts' states after every day (default: weekly), so a 10-day span can close its seam,
+    # and split spans this short (by default only spans of MIN_SPLIT_DAYS or more are split).
     monkeypatch.setattr(split, "SEAM_CHUNK_DAYS", 1)
+    monkeypatch.setattr(split, "MIN_SPLIT_DAYS", 2)
 
 
 def test_two_processes_equal_the_sequential_span(raw, tmp_path, daily_seams):
@@ -75,7 +77,7 @@ def test_a_lookahead_span_split_equals_the_sequential_span(raw, tmp_path, daily_
     assert "day_split" in parallel.attrs
 
 
-def test_plan_gives_each_process_about_equal_work():
+def test_plan_gives_each_process_about_equal_work(daily_seams):
     plan = split.plan_split(dt.date(2026, 1, 1), dt.date(2026, 12, 31), 2, 30)
     own = (plan.starts[1] - plan.starts[0]).days
     last = (plan.end - plan.starts[1]).days + 1
@@ -83,6 +85,7 @@ def test_plan_gives_each_process_about_equal_work():
     # every part's last own day ends a chunk (a seam starts on a chunk boundary)
     assert plan.chunk_ends(plan.starts[1] - dt.timedelta(days=1))
     assert split.plan_split(dt.date(2026, 1, 1), dt.date(2026, 1, 4), 2, 30).parts == 1  # too short: in order
+    assert split.plan_split(dt.date(2026, 1, 1), dt.date(2026, 1, 30), 1, 30).parts == 1  # one process
 
 
 def test_provisional_chunks_never_count_as_finished(raw, tmp_path):
