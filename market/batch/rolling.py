@@ -20,13 +20,15 @@ foresight (:mod:`market.batch.foresight`).
 The forecasts of the whole span are computed once (``forecast_park`` over
 the span: the day-ahead error is one seeded realisation for the span, not
 one per day as ``microgrid dispatch`` draws), and, for the compiled engine,
-so are the span's tariffs and prices (:func:`build_dispatch_data` once, then
-:func:`sub_window` per day). Days run through
+so are the span's tariffs and prices (:func:`build_dispatch_data` once per
+tariff version in force, then :func:`sub_window` per day; a day is priced by
+the version of its day). Days run through
 :class:`market.batch.engine.CompiledDayEngine` (``engine="compiled"``,
 default) or :func:`market.dispatch.run_dispatch` (``engine="pyomo"``,
 rebuilding the model every day). Finished days are checkpointed in chunks
 (:mod:`market.batch.checkpoint`); a restarted scenario resumes after the
-last whole chunk.
+last whole chunk. With ``day_workers`` > 1 the days are split between
+processes and the seams reconciled exactly (:mod:`market.batch.split`).
 """
 
 from __future__ import annotations

@@ -18,10 +18,14 @@ scenario's own ledger right after writing it
 (:func:`market.batch.settle.scenario_task`), so the scenarios of a sweep are
 settled in parallel too; the progress bar then also counts settled days.
 
-Outputs in the batch folder: ``scenarios/<name>.nc`` per scenario and
-``batch.zarr`` (or ``batch.nc``): every scenario's span on one ``scenario``
-dimension, written from the scenario files chunk by chunk (dask), never
-held in memory whole.
+Outputs in the batch folder, each result written once: ``scenarios/<name>.nc``
+per scenario (joined from its checkpoint chunks, which are then deleted) and
+the index ``batch.json`` (span, scenarios, each scenario's file).
+:func:`open_batch` opens the scenario files together, lazily, on one
+``scenario`` dimension (:func:`stacked_scenarios`): a sweep's combined view
+costs no second copy (a ``batch.zarr`` copy of a year was 1.8 s and 137 MB per
+scenario). ``output_format="zarr"``/``"netcdf"`` still writes that copy for a
+tool that wants one store.
 """
 
 from __future__ import annotations
