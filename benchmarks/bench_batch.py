@@ -92,7 +92,7 @@ def timed_command(arguments: list[str], out: Path) -> dict:
 
 def summary(runs: list[dict]) -> dict:
     """Min and median of each figure over the runs, and the runs themselves."""
-    keys = runs[0].keys()
+    keys = [key for key, value in runs[0].items() if isinstance(value, (int, float))]
     return {**{f"{key}_min": min(r[key] for r in runs) for key in keys},
             **{f"{key}_median": statistics.median(r[key] for r in runs) for key in keys}, "runs": runs}
 
@@ -103,6 +103,24 @@ def objective_of(out: Path) -> float:
 
     with netCDF4.Dataset(out / "scenarios" / "base.nc") as stored:
         return float(np.sum(stored["day_objective"][:]))
+
+
+def split_cpu(out: Path, run: dict) -> None:
+    """A split run's CPU per part (the scenario file's ``day_split``) and the critical path: the
+    command's CPU with the parts run side by side instead of summed [s] (the wall time on a quiet
+    machine with a core per part; on a loaded one the wall time says little)."""
+    import netCDF4
+
+    with netCDF4.Dataset(out / "scenarios" / "base.nc") as stored:
+        note = stored.getncattr("day_split") if "day_split" in stored.ncattrs() else None
+    if note is None:
+        run["critical_path_cpu_s"] = run["cpu_s"]
+        return
+    note = json.loads(note)
+    parts = note["part_cpu_seconds"]
+    run["part_cpu_s"] = parts
+    run["seam_last_day"] = note["seams"][0]["last_day"]
+    run["critical_path_cpu_s"] = run["cpu_s"] - sum(parts) + max(parts)
 
 
 def main() -> None:
@@ -143,6 +161,7 @@ def main() -> None:
                 out = folder / f"cli-{workers}"
                 runs.append(timed_command([*span, "--workers", str(workers)], out))
                 runs[-1]["objective_krw"] = objective_of(out)
+                split_cpu(out, runs[-1])
             figures[f"year_cli_workers_{workers}"] = summary(runs)
         objectives = [r["objective_krw"] for key in figures if key.startswith("year_cli_") for r in figures[key]["runs"]]
         figures["objective_max_relative_difference"] = (max(objectives) - min(objectives)) / abs(min(objectives))

@@ -361,3 +361,26 @@ def test_checkpoints_removed_once_joined(raw, sequential):
     written = sorted(p.relative_to(sequential).as_posix() for p in sequential.rglob("*") if p.is_file()
                      and "report" not in p.relative_to(sequential).parts)
     assert written == ["batch.json"] + [f"scenarios/{s.name}.nc" for s in sorted(SCENARIOS, key=lambda s: s.name)]
+
+
+def test_a_span_across_a_tariff_revision_prices_each_day_by_its_version(raw, tmp_path):
+    """The tariff file changes on 2026-04-16: the span's data is built per version, so the batch runs
+    (it used to refuse the span) and each day's LP equals that day's own ``run_dispatch``."""
+    from market.batch.rolling import day_steps, inputs_for_steps
+    from microgrid.tariffs import load_tariff
+
+    first, last = dt.date(2026, 4, 14), dt.date(2026, 4, 17)
+    tariff = raw[0].participants[0].tariff
+    assert load_tariff(tariff, first).valid_to < load_tariff(tariff, last).valid_from  # two versions in the span
+    run_batch(BatchConfig(raw[0], raw[1], [Scenario()], first, last, tmp_path, workers=0))
+    ds = read_dispatch(scenario_path(tmp_path, "base"))
+    park = apply_overrides(raw[0], Scenario(), raw[1])
+    forecast = forecast_park(park, first, last)
+    days = day_steps(pd.DatetimeIndex(forecast.indexes["time"]))
+    soc = ds["soc"].values
+    for position, day in enumerate(sorted(days)):
+        steps = days[day]
+        start_soc = {} if position == 0 else {str(s): float(v) for s, v in zip(ds["storage"].values,
+                                                                                 soc[steps.start - 1])}
+        alone = run_dispatch(park, inputs_for_steps(forecast, steps, start_soc)).dataset
+        assert float(ds["day_objective"].values[position]) == pytest.approx(alone.attrs["objective_krw"], rel=1e-9), day
