@@ -16,9 +16,13 @@ Definitions (:data:`FIGURES` gives each figure's unit and readable name):
 - cost: ``grid_import x import_price - grid_export x export_price`` (trade
   payments and fees are transfers inside the park and cancel; excl. VAT) [KRW];
 - saving against grid-only: ``grid_only_cost - cost`` [KRW];
-- sunlight-income fund: ``fund_share`` (given by the caller) of each
-  participant's positive saving per quarter (``grid_only_cost - energy_cost``,
-  trades included), as :mod:`market.income.sunlight` pays in (excl. VAT) [KRW];
+- trading surplus (:func:`trading_surplus`): each participant's gain from the park's
+  market against its grid alternative, per step: what its purchases would have cost
+  from KEPCO less what it paid for them (trade price and fee), plus what its sales
+  earned less what exporting them would have (SMP); its own self-consumption is not
+  part of it (excl. VAT) [KRW];
+- sunlight-income fund: ``fund_share`` (given by the caller) of each participant's
+  positive trading surplus per quarter, as :mod:`market.income.sunlight` pays in [KRW];
 - emissions avoided: (load - grid_import) x the grid factor
   (``microgrid/data/settlement/emission_factor.toml`` unless given) [t CO2eq];
 - peak import: highest ``transformer_flow`` / step length [kW];
@@ -142,6 +146,30 @@ def _total(ds: xr.Dataset, name: str) -> float:
     return float(aggregate(ds[name], name, keep=()))
 
 
+def trading_surplus(ds: xr.Dataset) -> xr.DataArray:
+    """Each participant's gain from the park's market in each step [KRW], (time, participant).
+
+    ``import_price x bought - (trade payments + fees)`` for what it bought, plus
+    ``trade revenue - export_price x sold`` for what it sold: the base the
+    sunlight fund takes its share of (DOMAIN.md: "a share of the trading surplus").
+    Energy it generated and used itself, and its own exports, earn it nothing
+    here. Trade payments are read off ``energy_cost`` (which holds them with
+    the grid legs and fuel), so the trade matrix is not needed::
+
+        surplus = import_price x (grid_import + bought) - export_price x (grid_export + sold)
+                  + generation_cost - energy_cost
+
+    Summed over participants, the transfers cancel and the surplus is the
+    market's welfare gain: ``sum(bought x import_price) - sum(sold x export_price) - fees``.
+    """
+    def filled(name: str) -> xr.DataArray:
+        return ds[name].fillna(0.0)
+
+    return (filled("import_price") * (filled("grid_import") + filled("bought"))
+            - filled("export_price") * (filled("grid_export") + filled("sold"))
+            + filled("generation_cost") - filled("energy_cost"))
+
+
 def span_figures(ds: xr.Dataset, *, fund_share: float | None,
                  grid_tco2eq_per_mwh: float | None = None) -> SpanFigures:
     """Figures of a result Dataset over its whole span (one scenario: select it first).
@@ -151,7 +179,7 @@ def span_figures(ds: xr.Dataset, *, fund_share: float | None,
     ds : xarray.Dataset
         A dispatch result, a scenario file or one scenario of ``batch.zarr``.
     fund_share : float or None
-        Share of each participant's positive quarterly saving paid into the
+        Share of each participant's positive quarterly trading surplus paid into the
         sunlight-income fund [1], from the caller (the park's income rule);
         None: ``sunlight_fund_krw`` is NaN.
     grid_tco2eq_per_mwh : float, optional
@@ -167,10 +195,11 @@ def span_figures(ds: xr.Dataset, *, fund_share: float | None,
     if fund_share is None:
         fund = float("nan")
     else:
-        saving_by = (ds["grid_only_cost"] - ds["energy_cost"]).to_pandas()
-        index = pd.DatetimeIndex(saving_by.index)
-        quarters = index.tz_localize(None).to_period("Q") if index.tz else index.to_period("Q")
-        fund = float(fund_share * saving_by.groupby(quarters).sum().clip(lower=0).to_numpy().sum())
+        surplus_by = trading_surplus(ds).transpose("time", "participant").to_pandas()
+        index = pd.DatetimeIndex(surplus_by.index)
+        quarters = index.tz_convert("Asia/Seoul").tz_localize(None).to_period("Q") if index.tz \
+            else index.to_period("Q")
+        fund = float(fund_share * surplus_by.groupby(quarters).sum().clip(lower=0).to_numpy().sum())
     factor = default_grid_factor_tco2eq_per_mwh() if grid_tco2eq_per_mwh is None else grid_tco2eq_per_mwh
     if "storage_energy_capacity_kwh" in ds.coords:
         capacity = ds["storage_energy_capacity_kwh"].fillna(0).values

@@ -108,7 +108,8 @@ class Tariff:
     Attributes
     ----------
     name : str
-    title : str
+    title, title_ko : str
+        English and Korean names (계약종별 as on a KEPCO bill).
     source : str
     basic_charge_krw_per_kw_month : float
         Basic (demand) charge [KRW/kW per month] on billing demand.
@@ -143,6 +144,8 @@ class Tariff:
     #: First and last day (Korean calendar) this version of the tariff is in force; ``None``: open.
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+    #: The tariff's Korean name as KEPCO writes it (계약종별), e.g. 산업용(을) 고압A 선택II.
+    title_ko: str = ""
 
     def bands(self, index: pd.DatetimeIndex) -> np.ndarray:
         """Tariff band (``light``/``mid``/``peak``) of each interval start."""
@@ -297,6 +300,7 @@ def _load_version(stem: str) -> Tariff:
     return Tariff(
         name=raw["name"],
         title=raw["title"],
+        title_ko=str(raw.get("title_ko", raw["title"])),
         source=raw["source"],
         basic_charge_krw_per_kw_month=float(raw["basic_charge_krw_per_kw_month"]),
         billing_demand_floor_fraction=float(raw["billing_demand_floor_fraction"]),

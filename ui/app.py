@@ -31,11 +31,13 @@ PAGES = {
     "re100": ("views/re100.py", "re100", "page_re100"),
     "sunlight": ("views/sunlight.py", "sunlight-income", "page_sunlight"),
     "year": ("views/year.py", "year", "page_year"),
+    "my_income": ("views/my_income.py", "my-income", "page_my_income"),
 }
 ROLE_PAGES = {
     "manager": ["park_today", "my_trades", "re100", "sunlight", "year"],
     "analyst": ["park_today", "my_trades", "re100", "sunlight", "year"],
     "tenant": ["my_trades", "re100", "sunlight"],
+    "worker": ["my_income"],
 }
 
 PHONE_CSS = """<style>

@@ -13,7 +13,10 @@ constant time. Roles:
 * ``manager``: the park's energy manager; sees the whole park and may run a
   day's dispatch and settlement;
 * ``analyst``: sees the whole park, read-only;
-* ``tenant``: bound to one participant; sees only that participant's data.
+* ``tenant``: bound to one participant; sees only that participant's data;
+* ``worker``: bound to one worker of the register (``participant`` holds the
+  worker id); sees only its own sunlight income, nothing of any participant
+  or of other workers.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import os
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine, delete, func, insert, select
 
-ROLES = ("manager", "analyst", "tenant")
+ROLES = ("manager", "analyst", "tenant", "worker")
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
 
 metadata = MetaData()
@@ -61,6 +64,11 @@ class Principal:
     def sees_park(self) -> bool:
         """Manager and analyst see the whole park; a tenant does not."""
         return self.role in ("manager", "analyst")
+
+    @property
+    def worker_id(self) -> str | None:
+        """A worker account's id in the worker register (None for the other roles)."""
+        return self.participant if self.role == "worker" else None
 
     @property
     def may_run(self) -> bool:
@@ -123,8 +131,9 @@ class UserStore:
         """Create or replace an account."""
         if role not in ROLES:
             raise ValueError(f"role = {role!r}: expected one of {ROLES}")
-        if (role == "tenant") != (participant is not None):
-            raise ValueError("a tenant account needs a participant, and only a tenant account has one")
+        if (role in ("tenant", "worker")) != (participant is not None):
+            raise ValueError("a tenant account needs a participant and a worker account a worker id "
+                             "(--participant), and only those have one")
         with self.engine.begin() as connection:
             connection.execute(delete(users_table).where(users_table.c.username == username))
             connection.execute(insert(users_table).values(username=username, role=role, participant=participant,
@@ -196,8 +205,15 @@ class UserStore:
 
 def demo_accounts(tenants: list[str]) -> list[tuple[str, str, str, str | None]]:
     """The documented demo accounts: (user name, password, role, participant)."""
+    from market.income.workers import demo_worker_id
+
     accounts = [("manager", "manager-demo", "manager", None), ("analyst", "analyst-demo", "analyst", None)]
-    return accounts + [(name, f"{name}-demo", "tenant", name) for name in tenants]
+    accounts += [(name, f"{name}-demo", "tenant", name) for name in tenants]
+    # a worker of the generated demo register (market.income.workers.demo_register_csv)
+    if tenants:
+        worker = demo_worker_id(tenants[0], 1)
+        accounts.append((worker, f"{worker}-demo", "worker", worker))
+    return accounts
 
 
 def seed_demo_users(store: UserStore, tenants: list[str]) -> int:

@@ -62,11 +62,21 @@ def prepare_demo_data(park_file: str | None, db: str, results: str | Path,
         say(f"{'settling' if day in days else 'dispatching and settling'} {day}")
         run_and_settle_day(park_file, db, results, day, dispatch=day not in days)
     park, rules = workspace.read_park(rules=True)
+    if not workspace.worker_register_path().is_file():  # the demo's workers: generated from the headcounts
+        import tempfile
+
+        from market.income.workers import demo_register_csv
+
+        with tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / "workers.csv"
+            source.write_text(demo_register_csv(park), encoding="utf-8")
+            workspace.import_workers(source)
+    register = workspace.worker_register()
     with closing(workspace.open_ledger()) as ledger:
         if ledger.settlements(kind="income").empty:
             quarters = sorted({f"{day.year}-Q{(day.month - 1) // 3 + 1}"
                                for day in ledger.settlements(kind="day")["period_start"]})
             for quarter in quarters:
                 say(f"paying sunlight income {quarter}")
-                settle_income(ledger, park, rules, quarter)
+                settle_income(ledger, park, rules, quarter, register)
     return todo

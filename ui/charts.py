@@ -7,12 +7,21 @@ so browsers in any timezone show the same hours.
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import xarray as xr
 
 from ui.i18n import t
 
 HEIGHT = 260
+
+#: Colours of sources (source kind, or a trade's product), fixed so both languages match.
+SOURCE_COLOURS = {"pv": "#f2b701", "wind": "#3fa7d6", "orc": "#b5523b", "battery": "#6a4c93", "fuel_cell": "#59a14f",
+                  "any": "#7f7f7f", "renewable": "#2ca02c", "other": "#bab0ac", "unknown": "#dddddd"}
+
+
+def _source_colours(present) -> list[str]:
+    return [SOURCE_COLOURS.get(source, SOURCE_COLOURS["other"]) for source in present]
 
 
 def hours(dataset: xr.Dataset) -> pd.Index:
@@ -32,12 +41,18 @@ def generation_and_load(dataset: xr.Dataset, kinds: dict[str, str], lang: str) -
     generation = dataset["asset_generation"].to_pandas() / step
     by_kind = generation.T.groupby(pd.Series(kinds)).sum().T
     by_kind.index = hours(dataset)
-    long = by_kind.reset_index().melt("hour", var_name="source", value_name="kw")
+    long = by_kind.reset_index().melt("hour", var_name="kind", value_name="kw")
+    present = [kind for kind in SOURCE_COLOURS if kind in set(long["kind"])]
+    present += sorted(set(long["kind"]) - set(present))
+    labels = {kind: t(f"source_{kind}", lang) for kind in present}
+    long["source"] = [labels.get(kind, kind) for kind in long["kind"]]
     load = pd.DataFrame({"hour": hours(dataset), "kw": dataset["load"].sum("participant").values / step,
                          "series": t("load", lang)})
     area = alt.Chart(long).mark_area(opacity=0.75).encode(
         _x(lang), alt.Y("kw:Q", stack=True, title=t("power_kw", lang)),
-        alt.Color("source:N", title=t("source", lang)), tooltip=["hour", "source", alt.Tooltip("kw:Q", format=",.0f")])
+        alt.Color("source:N", title=t("source", lang),
+                  scale=alt.Scale(domain=list(labels.values()), range=_source_colours(present))),
+        tooltip=["hour", "source", alt.Tooltip("kw:Q", format=",.0f")])
     line = alt.Chart(load).mark_line(color="black", strokeWidth=2).encode(
         _x(lang), alt.Y("kw:Q"), tooltip=["hour", alt.Tooltip("kw:Q", format=",.0f")])
     return (area + line).properties(height=HEIGHT, title=f"{t('gen_by_source', lang)} [kW]")
@@ -66,9 +81,26 @@ def element_scale(elements) -> alt.Scale:
     return alt.Scale(domain=domain, range=[ELEMENT_PALETTE[i % len(ELEMENT_PALETTE)] for i in range(len(domain))])
 
 
-def flows_against_limits(flows: pd.DataFrame, limits: pd.DataFrame, title: str, lang: str) -> alt.Chart:
+#: Shading of KEPCO's time-of-use bands (light / mid / peak), the same in both languages.
+TOU_COLOURS = {"light": "#d9eed9", "mid": "#fbf0c4", "peak": "#f6cdc8"}
+
+
+def tou_shading(spans: pd.DataFrame, lang: str) -> alt.Chart:
+    """Background rectangles over the hours of each TOU band (``spans``: start_hour, end_hour, band [h])."""
+    labels = {band: t(f"band_{band}", lang) for band in TOU_COLOURS}
+    data = spans.assign(label=[labels.get(band, band) for band in spans["band"]])
+    return alt.Chart(data).mark_rect(opacity=0.7).encode(
+        alt.X("start_hour:Q", scale=alt.Scale(domain=[0, 24])), alt.X2("end_hour:Q"),
+        alt.Fill("label:N", title=t("tou_band", lang),
+                 scale=alt.Scale(domain=list(labels.values()), range=list(TOU_COLOURS.values()))),
+        tooltip=[alt.Tooltip("label:N", title=t("tou_band", lang)), "start_hour", "end_hour"])
+
+
+def flows_against_limits(flows: pd.DataFrame, limits: pd.DataFrame, title: str, lang: str,
+                         tou: pd.DataFrame | None = None) -> alt.Chart:
     """Lines of flows [kW] by element and rules at each element's limits in the element's colour:
-    long dashes for the forward (import) limit, dots for the reverse (export) limit."""
+    long dashes for the forward (import) limit, dots for the reverse (export) limit; behind them the
+    day's TOU bands (``tou``, see :func:`tou_shading`) when given."""
     scale = element_scale(list(flows["element"]) + list(limits["element"]))
     limits = limits.assign(direction=[t("limit_forward", lang) if kw >= 0 else t("limit_reverse", lang)
                                       for kw in limits["kw"]])
@@ -78,14 +110,16 @@ def flows_against_limits(flows: pd.DataFrame, limits: pd.DataFrame, title: str, 
         tooltip=["hour", "element", alt.Tooltip("kw:Q", format=",.0f")])
     rules = alt.Chart(limits).mark_rule(strokeWidth=1.5, opacity=0.8).encode(
         alt.Y("kw:Q"), alt.Color("element:N", scale=scale),
-        alt.StrokeDash("direction:N", title=t("limit", lang),
+        # no legend for the dash kinds (a third legend was cut at phone width): the caption says them
+        alt.StrokeDash("direction:N", title=t("limit", lang), legend=None,
                        scale=alt.Scale(domain=[t("limit_forward", lang), t("limit_reverse", lang)],
                                        range=[[8, 4], [2, 3]])),
         tooltip=["element", "direction", alt.Tooltip("kw:Q", format=",.0f", title=t("limit", lang))])
-    return (lines + rules).properties(height=HEIGHT, title=f"{title} [kW]")
+    layers = [tou_shading(tou, lang)] if tou is not None and len(tou) else []
+    return alt.layer(*layers, lines, rules).properties(height=HEIGHT, title=f"{title} [kW]")
 
 
-def feeder_flows(dataset: xr.Dataset, lang: str) -> alt.Chart:
+def feeder_flows(dataset: xr.Dataset, lang: str, tou: pd.DataFrame | None = None) -> alt.Chart:
     step = float(dataset.attrs.get("step_hours", 1.0))
     frame = dataset["feeder_flow"].to_pandas() / step
     frame.index = hours(dataset)
@@ -94,15 +128,16 @@ def feeder_flows(dataset: xr.Dataset, lang: str) -> alt.Chart:
         pd.DataFrame({"element": dataset["feeder"].values, "kw": dataset["feeder_limit"].values}),
         pd.DataFrame({"element": dataset["feeder"].values, "kw": -dataset["feeder_reverse_limit"].values}),
     ])
-    return flows_against_limits(flows, limits, t("feeder_flows", lang), lang)
+    return flows_against_limits(flows, limits, t("feeder_flows", lang), lang, tou)
 
 
-def transformer_flow(dataset: xr.Dataset, import_limit_kw: float, export_limit_kw: float, lang: str) -> alt.Chart:
+def transformer_flow(dataset: xr.Dataset, import_limit_kw: float, export_limit_kw: float, lang: str,
+                     tou: pd.DataFrame | None = None) -> alt.Chart:
     step = float(dataset.attrs.get("step_hours", 1.0))
     flows = pd.DataFrame({"hour": hours(dataset), "kw": dataset["transformer_flow"].values / step,
                           "element": "transformer"})
     limits = pd.DataFrame({"element": ["transformer", "transformer"], "kw": [import_limit_kw, -export_limit_kw]})
-    return flows_against_limits(flows, limits, t("transformer_flow", lang), lang)
+    return flows_against_limits(flows, limits, t("transformer_flow", lang), lang, tou)
 
 
 def clearing_prices(dataset: xr.Dataset, lang: str) -> alt.Chart:
@@ -114,6 +149,31 @@ def clearing_prices(dataset: xr.Dataset, lang: str) -> alt.Chart:
         _x(lang), alt.Y("price:Q", title=t("price_krw_kwh", lang)), alt.Color("series:N", title=t("series", lang)),
         tooltip=["hour", "series", alt.Tooltip("price:Q", format=",.1f")],
     ).properties(height=HEIGHT, title=f"{t('clearing_prices', lang)} [KRW/kWh]")
+
+
+def trades_by_source(frame: pd.DataFrame, lang: str) -> alt.Chart:
+    """Direct trades of the park per hour, stacked by product or by the sellers' source kind [kWh]
+    (``frame``: time, source, energy_kwh)."""
+    labels = {source: t(f"source_{source}", lang) for source in SOURCE_COLOURS}
+    present = [source for source in SOURCE_COLOURS if source in set(frame["source"])]
+    present += sorted(set(frame["source"]) - set(present))
+    labels.update({source: t(f"source_{source}", lang) for source in present if source not in labels})
+    hour = frame["time"].dt.hour + frame["time"].dt.minute / 60.0
+    step = float(np.diff(np.unique(hour)).min()) if hour.nunique() > 1 else 1.0
+    # Rectangles stacked here in a fixed source order: a bar spans 90 % of its step whatever the
+    # chart's width (a fixed pixel width overlaps at phone width).
+    data = frame.assign(hour=hour, order=[present.index(source) for source in frame["source"]],
+                        label=[labels.get(source, source) for source in frame["source"]]).sort_values(["hour", "order"])
+    data["top"] = data.groupby("hour")["energy_kwh"].cumsum()
+    data["bottom"] = data["top"] - data["energy_kwh"]
+    data["end"] = data["hour"] + 0.9 * step
+    return alt.Chart(data).mark_rect().encode(
+        _x(lang), alt.X2("end:Q"), alt.Y("bottom:Q", title=t("energy_kwh", lang)), alt.Y2("top:Q"),
+        alt.Color("label:N", title=t("source", lang),
+                  scale=alt.Scale(domain=[labels[s] for s in present], range=_source_colours(present))),
+        tooltip=["hour", alt.Tooltip("label:N", title=t("source", lang)),
+                 alt.Tooltip("energy_kwh:Q", format=",.1f", title="kWh")],
+    ).properties(height=HEIGHT, title=f"{t('trades_by_source', lang)} [kWh]")
 
 
 def hourly_trades(frame: pd.DataFrame, lang: str) -> alt.Chart:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, nullcontext
@@ -234,25 +235,31 @@ def dispatch(
     pricing_rule: Optional[str] = typer.Option(None, "--pricing-rule", help="Override the park file's pricing rule."),
     weather_file: Optional[Path] = typer.Option(None, "--weather", help="Weather file (TMY3, TMY2, EPW, KMA ASOS CSV); default: the site's synthetic weather."),
     actual: bool = typer.Option(False, "--actual", help="Dispatch on the actual weather instead of the day-ahead forecast."),
+    orders_file: Optional[Path] = typer.Option(None, "--orders", help="Order book TOML to clear (default: the book stored for the day by `microgrid orders submit`, if any)."),
 ) -> None:
     """Run the day-ahead dispatch and clearing of direct trades for one day."""
-    from market.dispatch.summary import summarize
-    from market.pricing import PRICING_RULES
-
     _input_file(weather_file, "--weather")
     workspace = Workspace(_output_folder(out, "--out"), park_file=park_file)
     park = workspace.read_park()
     day = _parse_date(date, park.park.timezone)
     _operating_days(park, day)
-    if pricing_rule is not None and pricing_rule not in PRICING_RULES:
-        raise EngineInputError(f"--pricing-rule = {pricing_rule!r}: expected one of {sorted(PRICING_RULES)}")
+    # The park schema's names, which the pricing registry is keyed by (checked when it is imported):
+    # a bad option costs no xarray, Pyomo or pvlib.
+    from microgrid.park import PRICING_RULE_NAMES
+
+    if pricing_rule is not None and pricing_rule not in PRICING_RULE_NAMES:
+        raise EngineInputError(f"--pricing-rule = {pricing_rule!r}: expected one of {sorted(PRICING_RULE_NAMES)}")
+    _input_file(orders_file, "--orders")
+    _book, orders_source = workspace.order_book(park, day, orders_file)  # checked before the slow part
+    from market.dispatch.summary import summarize
+
     with console.status(f"Forecasting {day} ...") as status:
         def progress(step: str, _fraction: float) -> None:
             if step == "run_dispatch":
                 status.update(f"Optimising {day} with HiGHS ...")
 
         ran = workspace.run_day(park, day, kind="actual" if actual else "day_ahead", weather_file=weather_file,
-                                pricing_rule=pricing_rule, progress=progress)
+                                pricing_rule=pricing_rule, progress=progress, orders_file=orders_file)
     result, path = ran.result, ran.path
     summary = summarize(result.dataset)
     table = Table(title=f"{park.name} - day-ahead dispatch {day} ({result.dataset.attrs['pricing_rule']})",
@@ -265,6 +272,14 @@ def dispatch(
     table.add_row("Grid import / export", f"{summary.grid_import_kwh:,.0f} / {summary.grid_export_kwh:,.0f} kWh")
     table.add_row("Energy cost (grid-only)", f"₩{summary.cost_krw:,.0f} (₩{summary.grid_only_cost_krw:,.0f})")
     table.add_row("Saving against grid-only", f"₩{summary.saving_krw:,.0f} ({summary.saving_share:.1%})")
+    if orders_source is not None:
+        table.add_row("Order book", str(orders_source))
+        table.add_row("Matched bids: any / renewable-only",
+                      f"{summary.matched_any_kwh:,.0f} / {summary.matched_renewable_kwh:,.0f} kWh")
+        table.add_row("Contracts delivered (short)",
+                      f"{summary.contract_delivered_kwh:,.0f} ({summary.contract_shortfall_kwh:,.0f}) kWh")
+        table.add_row("Flexibility: deferred / shed",
+                      f"{summary.deferrable_kwh:,.0f} / {summary.curtailed_kwh:,.0f} kWh")
     limits = summary.binding_limits
     table.add_row("Binding limits", "none" if not limits else ", ".join(
         f"{limit['limit']} {limit['element']} {limit['time'][11:16]}" for limit in limits[:6]
@@ -285,9 +300,6 @@ def forecast(
     out: Optional[Path] = typer.Option(None, "--out", help="NetCDF file (default: results/forecast-<start>-<end>.nc)."),
 ) -> None:
     """Forecast hourly generation per asset and load per participant for a span of days."""
-    from market.dispatch.io import write_dataset_atomic
-    from microgrid.forecast import forecast_park
-
     if out is not None:
         _output_file(out, "--out", (".nc",))
     _input_file(weather_file, "--weather")
@@ -297,6 +309,9 @@ def forecast(
     if last < first:
         raise EngineInputError(f"--end = {last}: expected on or after --start = {first}")
     _operating_days(park, first, last, "--start/--end")
+    from market.dispatch.io import write_dataset_atomic  # after the cheap checks: xarray, pvlib
+    from microgrid.forecast import forecast_park
+
     with console.status(f"Forecasting {first}..{last} ..."):
         result = forecast_park(park, first, last, kind="actual" if actual else "day_ahead",
                                weather_file=weather_file)
@@ -327,21 +342,26 @@ def settle(
     metered: Optional[Path] = typer.Option(None, "--metered", help="Metered CSV: timestamp,participant,asset,energy_kwh."),
 ) -> None:
     """Settle one day on the ledger (runs the dispatch first when its result is missing)."""
-    from market.settlement import read_metered
-
     workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
     day = _parse_date(date, park.park.timezone)
     _operating_days(park, day)
     _input_file(metered, "--metered")
+    from market.settlement import read_metered  # after the cheap checks (it imports the dispatch)
+
     dataset = _day_ahead(workspace, park, day)
     contracts = {participant.name: participant.contract_power_kw for participant in park.participants}
     measured = read_metered(metered, dataset, contracts) if metered is not None else None
-    both = workspace.settle_day(park, rules, day, dataset, measured)
+    both = workspace.settle_day(park, rules, day, dataset, measured, metered)
     settled, basic = both.day, both.basic
     stats = settled.stats
+    current = both.postings[both.postings["posting"] == "settlement"].iloc[-1]
+    booked = f", booked {current.booked_on} (month closed: adjustment)" if current.booked_on != current.period_start else ""
+    posted = {0: "unchanged: nothing written", 1: "first version"}.get(
+        both.posted, f"reversal of v{current.version - 1} and new version ({json.loads(current.meta)['reason']})")
     table = Table(title=f"{park.name} - settlement {day}", show_header=False)
-    table.add_row("Entries written", f"{len(settled.entries)} (sum {sum(e.amount_krw for e in settled.entries)} KRW)")
+    table.add_row("Entries of the day", f"{len(settled.entries)} (sum {sum(e.amount_krw for e in settled.entries)} KRW)")
+    table.add_row("Ledger version", f"v{current.version}: {posted}{booked}")
     table.add_row("Park net cost (grid-only)", f"₩{stats.net_cost_krw.sum():,.0f} (₩{stats.grid_only_bill_krw.sum():,.0f})")
     table.add_row("Imbalance settled", "yes" if measured is not None else "no metered data")
     table.add_row("Basic charge of the month (re-settled)", f"₩{basic.bills.basic_krw.sum():,.0f}")
@@ -357,9 +377,14 @@ def statement(
     park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
     db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
     results: Path = typer.Option(Path("results"), "--results", help="Folder of the default ledger."),
+    language: str = typer.Option("ko", "--lang", help="Language of the printable page: ko or en."),
 ) -> None:
-    """Write a participant's monthly statement (CSV + printable HTML)."""
-    from market.settlement.statement import monthly_statement, write_statement
+    """Write a participant's monthly statement: the ledger lines as CSV and a KEPCO-style page that prints on A4."""
+    from market.settlement.statement import monthly_statement
+    from ui.statement_print import write_printable_statement
+
+    if language not in ("ko", "en"):
+        raise EngineInputError(f"--lang = {language!r}: expected ko or en")
 
     workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
@@ -369,8 +394,11 @@ def statement(
     if made.lines.empty:
         raise EngineInputError(f"--month = {month!r}: the ledger {workspace.ledger_url!r} has no entries of "
                                f"{participant} in {month}; settle its days first (`microgrid settle --date ...`)")
-    csv_path, html_path = write_statement(made, out or workspace.statement_path(participant, month))
-    console.print(f"{participant} {month}: net {made.net_krw:,} KRW over {len(made.lines)} lines -> {csv_path}, {html_path}")
+    csv_path, html_path = write_printable_statement(made, park, out or workspace.statement_path(participant, month),
+                                                    language)
+    # One sign with the app's bill and the printed page: + = the participant pays, - = it receives.
+    console.print(f"{participant} {month}: net {-made.net_krw:,} KRW to pay (+ pays, - receives) over "
+                  f"{len(made.lines)} ledger lines -> {csv_path}, {html_path}")
 
 
 @command()
@@ -382,13 +410,16 @@ def income(
 ) -> None:
     """Collect and pay a quarter's sunlight income; writes income-<quarter>.csv (per tenant and per worker)."""
     from market.income import settle_income
-    from market.settlement.statement import _atomic_write
+    from market.settlement.statement import atomic_write_text
 
     workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park, rules = workspace.read_park(rules=True)
-    settled = settle_income(workspace.open_ledger(), park, rules, quarter)
+    register = workspace.worker_register()  # None: workers paid per head into participant:<P>:workers
+    settled = settle_income(workspace.open_ledger(), park, rules, quarter, register)
     path = workspace.income_path(quarter)
-    _atomic_write(path, settled.table.to_csv(index=False))
+    atomic_write_text(path, settled.table.to_csv(index=False))
+    if settled.workers is not None:
+        atomic_write_text(path.with_name(f"{path.stem}-workers.csv"), settled.workers.to_csv(index=False))
     table = Table(title=f"{park.name} - sunlight income {quarter}")
     for column in ("participant", "contribution KRW", "tenant KRW", "heads", "per worker KRW"):
         table.add_column(column)
@@ -398,6 +429,99 @@ def income(
                           f"{row.per_worker_krw:,.0f}")
     console.print(table)
     console.print(f"Fund inflow ₩{settled.inflow_krw:,}, paid out ₩{settled.paid_krw:,} -> {path}")
+    if settled.workers is not None:
+        paid = settled.workers[settled.workers["krw"] > 0]
+        console.print(f"Registered workers paid: {len(paid)} of {len(settled.workers)}, ₩{int(paid['krw'].sum()):,} "
+                      f"into their own accounts (worker:<id>)")
+
+
+workers_app = typer.Typer(no_args_is_help=True, help="The worker register of the sunlight income (RESULTS/workers.csv).")
+app.add_typer(workers_app, name="workers")
+
+
+@workers_app.command("import")
+def workers_import(
+    register_file: Path = typer.Argument(..., help="Worker register CSV: worker_id,employer,start_date,weight"
+                                                   "[,eligibility_lag_quarters][,end_date]."),
+    park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
+    results: Path = typer.Option(Path("results"), "--results", help="Folder the register is stored in."),
+) -> None:
+    """Check a worker register against the park and store it; `income` then pays each eligible worker."""
+    with exit_codes():
+        workspace = Workspace(_output_folder(results, "--results"), None, park_file=park_file)
+        _register, meta = workspace.import_workers(register_file)
+        console.print(f"{meta['workers']} workers of {len(meta['employers'])} employers -> "
+                      f"{workspace.worker_register_path()}")
+
+
+@workers_app.command("list")
+def workers_list(
+    park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
+    results: Path = typer.Option(Path("results"), "--results", help="Folder of the stored register."),
+) -> None:
+    """The stored register: id, employer, start date, weight, lag, end date."""
+    with exit_codes():
+        workspace = Workspace(_output_folder(results, "--results"), None, park_file=park_file)
+        register = workspace.worker_register()
+        if register is None:
+            raise EngineInputError(f"{workspace.worker_register_path()}: no worker register; "
+                                   f"import one with `microgrid workers import FILE`")
+        table = Table("worker", "employer", "start", "weight", "lag [quarters]", "end")
+        for worker in register.workers:
+            table.add_row(worker.worker_id, worker.employer, worker.start_date.isoformat(), f"{worker.weight:g}",
+                          "" if worker.eligibility_lag_quarters is None else str(worker.eligibility_lag_quarters),
+                          worker.end_date.isoformat() if worker.end_date else "")
+        console.print(table)
+
+
+@workers_app.command("statement")
+def workers_statement(
+    worker_id: str = typer.Argument(..., help="The worker's id in the register."),
+    year: int = typer.Option(..., "--year", help="Year of the statement."),
+    language: str = typer.Option("ko", "--lang", help="ko or en."),
+    park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
+    db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
+    results: Path = typer.Option(Path("results"), "--results", help="Folder of the register, ledger and statement."),
+) -> None:
+    """Write one worker's sunlight-income statement for a year (printable HTML; only that worker's account)."""
+    from market.income.workers import worker_statement
+    from market.settlement.statement import atomic_write_text
+    from ui.statement_print import worker_statement_html
+
+    with exit_codes():
+        if language not in ("ko", "en"):
+            raise EngineInputError(f"--lang = {language!r}: expected ko or en")
+        workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
+        _park, rules = workspace.read_park(rules=True)
+        register = workspace.worker_register()
+        if register is None:
+            raise EngineInputError(f"{workspace.worker_register_path()}: no worker register; "
+                                   f"import one with `microgrid workers import FILE`")
+        made = worker_statement(workspace.open_ledger(), register, worker_id, year,
+                                rules.income.eligibility_lag_quarters)
+        path = workspace.worker_statement_path(worker_id, year)
+        atomic_write_text(path, worker_statement_html(made, language))
+        console.print(f"{worker_id} {year}: paid ₩{made.total_krw:,}; next payment "
+                      f"{made.next_payment or '(left)'} -> {path}")
+
+
+@command()
+def close(
+    month: str = typer.Option(..., "--month", help="Month YYYY-MM to close."),
+    park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
+    db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
+    results: Path = typer.Option(Path("results"), "--results", help="Folder of the default ledger."),
+) -> None:
+    """Close a month: its entries never change again; a later change of its days is an adjustment in the first open month."""
+    from market.settlement.monthly import parse_month
+
+    parse_month(month)  # before the ledger is opened (or created)
+    workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
+    park = workspace.read_park()
+    closed = workspace.close_month(park, month)
+    state = "closed" if closed.newly_closed else "already closed"
+    console.print(f"{park.name} {month}: {state} at {closed.closed_at:%Y-%m-%d %H:%M} UTC; "
+                  f"{closed.summary['entries']} entries booked, sha256 {closed.summary['entries_sha256'][:16]}...")
 
 
 # --- batch and report (issue 5): rolling year, scenario sweeps on Dask, analyst's report -------------
@@ -610,8 +734,8 @@ _STDIN_OPTION = typer.Option(False, "--password-stdin", help="Read the password 
 @users_app.command("add")
 def users_add(
     username: str = typer.Argument(..., help="User name."),
-    role: str = typer.Option(..., "--role", help="manager, analyst or tenant."),
-    participant: Optional[str] = typer.Option(None, "--participant", help="A tenant's participant (e.g. T01)."),
+    role: str = typer.Option(..., "--role", help="manager, analyst, tenant or worker."),
+    participant: Optional[str] = typer.Option(None, "--participant", help="A tenant's participant (e.g. T01) or a worker's id in the register."),
     results: Path = _RESULTS_OPTION, users: Optional[str] = _USERS_OPTION, password_stdin: bool = _STDIN_OPTION,
 ) -> None:
     """Create an account (the password is prompted for, or read from stdin)."""
@@ -693,15 +817,15 @@ def validate(
     max_rounds: int = typer.Option(5, "--max-rounds", min=1, help="Largest number of tightening rounds."),
 ) -> None:
     """Check every hour of a dispatch with an AC power flow; writes violations-<date>.csv."""
-    from market.dispatch.io import write_dataset_atomic
-    from market.dispatch.results import DispatchResult
-    from market.safety.tighten import validate_and_tighten
-    from market.settlement.statement import _atomic_write
-
     workspace = Workspace(_output_folder(results, "--results"), park_file=park_file)
     park = workspace.read_park()
     day = _parse_date(date, park.park.timezone)
     _operating_days(park, day)
+    from market.dispatch.io import write_dataset_atomic  # after the cheap checks (pandapower is slow)
+    from market.dispatch.results import DispatchResult
+    from market.safety.tighten import validate_and_tighten
+    from market.settlement.statement import atomic_write_text
+
     dataset = _day_ahead(workspace, park, day)
     with console.status(f"AC power flow of {day} ..."):
         outcome = validate_and_tighten(park, _inputs_of(dataset), tighten=tighten, max_rounds=max_rounds,
@@ -709,7 +833,7 @@ def validate(
                                        pricing_rule=str(dataset.attrs.get("pricing_rule")))
     frame = outcome.report.frame()
     csv_path = workspace.violations_path(day)
-    _atomic_write(csv_path, frame.to_csv(index=False))
+    atomic_write_text(csv_path, frame.to_csv(index=False))
     if outcome.rounds:
         plan = write_dataset_atomic(outcome.result.dataset, workspace.tightened_path(day))
     checked = outcome.report.results
@@ -742,15 +866,15 @@ def monitor(
     db: Optional[str] = typer.Option(None, "--db", help="Ledger URL or SQLite path (default: RESULTS/ledger.sqlite)."),
 ) -> None:
     """Compare measurements with the schedule and limits; log the alarms in the ledger database."""
-    from market.safety.alarm_log import log_alarms
-    from market.safety.alarms import raise_alarms
-    from market.safety.measurements import day_steps, read_measurements
-
     workspace = Workspace(_output_folder(results, "--results"), db, park_file=park_file)
     park = workspace.read_park()
     day = _parse_date(date, park.park.timezone)
     _operating_days(park, day)
     _input_file(measurements, "--measurements")
+    from market.safety.alarm_log import log_alarms  # after the cheap checks
+    from market.safety.alarms import raise_alarms
+    from market.safety.measurements import day_steps, read_measurements
+
     dataset = _day_ahead(workspace, park, day)
     measured = read_measurements(measurements, park, day_steps(dataset))
     alarms = raise_alarms(park, dataset, measured)

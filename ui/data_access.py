@@ -29,13 +29,13 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 from market.income.sunlight import worker_heads
 from market.ledger.vocabulary import PARTICIPANT_PREFIX as PARTICIPANT_ACCOUNTS
+from market.ledger.vocabulary import WORKER_PREFIX
 from market.ledger.vocabulary import AccountName, LegKind, SettlementKind
 from ui.auth import Principal
 from ui.config import UiConfig
@@ -279,6 +279,11 @@ class LedgerSnapshot:
     def balance(self, account: str) -> int:
         return int(self.entry_frame.loc[self.entry_frame["account"] == account, "amount_krw"].sum())
 
+    def settlements(self, kind: str | None = None) -> pd.DataFrame:
+        """Settled periods (of ``kind`` only, when given), as :meth:`market.ledger.Ledger.settlements`."""
+        frame = self.settlement_frame
+        return (frame if kind is None else frame[frame["kind"] == kind]).reset_index(drop=True)
+
 
 # --- what pages get ---------------------------------------------------------------------------------
 
@@ -323,14 +328,23 @@ class DataAccess:
         self._names = [p.name for p in self.park.participants]
         if principal.role == "tenant" and principal.participant not in self._names:
             raise AccessDenied(f"participant {principal.participant!r} is not in this park")
+        self._register = None
+        if principal.role == "worker":
+            self._register = config.workspace.worker_register()
+            if self._register is None or self._register.get(principal.worker_id) is None:
+                raise AccessDenied(f"worker {principal.worker_id!r} is not in this park's worker register")
 
     # -- who ---------------------------------------------------------------------------------------
     def participants(self) -> list[str]:
         """Participants the principal may look at."""
+        if self.principal.role == "worker":
+            return []  # a worker sees its own sunlight income only (worker_statement)
         return [self.principal.participant] if self.principal.role == "tenant" else list(self._names)
 
     def participant(self, requested: str | None = None) -> str:
-        """The participant a call is about: a tenant's own, whatever is asked."""
+        """The participant a call is about: a tenant's own, whatever is asked; never for a worker."""
+        if self.principal.role == "worker":
+            raise AccessDenied(f"{self.principal.username} (a worker) sees only its own sunlight income")
         if self.principal.role == "tenant":
             if requested not in (None, self.principal.participant):
                 raise AccessDenied(f"{self.principal.username} may not see {requested!r}")
@@ -392,8 +406,10 @@ class DataAccess:
 
     # -- the manager's day ----------------------------------------------------------------------------
     def today(self) -> dt.date:
-        """Today in the park's timezone (not the server's, not UTC)."""
-        return dt.datetime.now(ZoneInfo(self.park.park.timezone)).date()
+        """Today in the park's timezone (not the server's, not UTC): :func:`ui.views.today_logic.today_in`."""
+        from ui.views.today_logic import today_in
+
+        return today_in(self.park.park.timezone)
 
     def local_time(self, moment) -> pd.Timestamp | None:
         """A ledger time (naive UTC) in the park's timezone."""
@@ -403,28 +419,20 @@ class DataAccess:
         stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
         return stamp.tz_convert(self.park.park.timezone)
 
-    def day_state(self, day: dt.date) -> dict:
-        """Where ``day`` stands: forecast (nothing run), dispatched, settled, re-dispatched (corrected), metered, closed.
+    def day_state(self, day: dt.date):
+        """Where ``day`` stands (:func:`ui.views.today_logic.day_state`): forecast, dispatched, settled,
+        metered, closed, and the re-dispatch correction; times in the park's timezone."""
+        from ui.views.today_logic import day_state
 
-        Values: the time of each step in the park's timezone, True when only known to be done, None when not.
-        """
         self._require_park()
-        frame = self._snapshot().settlement_frame
-        def created(key):
-            rows = frame[frame["key"] == key]
-            return self.local_time(rows["created_at"].iloc[0]) if not rows.empty else None
-        path = self._dispatch_path(day)
-        dispatched = (pd.Timestamp(path.stat().st_mtime, unit="s", tz="UTC").tz_convert(self.park.park.timezone)
-                      if path.is_file() else None)
-        day_rows = frame[frame["key"] == SettlementKind.DAY.key(day.isoformat())]
-        metered = bool(not day_rows.empty and "imbalance" in str(day_rows["meta"].iloc[0]).lower()) or None
-        closing = frame[frame["kind"].astype(str).str.contains("clos") & (frame["period_start"] <= day)
-                        & (frame["period_end"] >= day)]
-        return {"dispatched": dispatched, "settled": created(SettlementKind.DAY.key(day.isoformat())),
-                "redispatched": created(SettlementKind.CORRECTION.key(day.isoformat()))
-                or (True if self.config.workspace.redispatch_path(day).is_file() else None),
-                "metered": metered,
-                "closed": self.local_time(closing["created_at"].max()) if not closing.empty else None}
+
+        def written(path: Path):
+            return (pd.Timestamp(path.stat().st_mtime, unit="s", tz="UTC").tz_convert(self.park.park.timezone)
+                    if path.is_file() else None)
+
+        workspace = self.config.workspace
+        return day_state(day, self._snapshot().settlement_frame, written(self._dispatch_path(day)),
+                         written(workspace.redispatch_path(day)), self.local_time)
 
     def hourly_plan(self, day: dt.date) -> pd.DataFrame:
         """The park's plan of ``day`` hour by hour (times in the park's timezone, kWh per hour, KRW/kWh)."""
@@ -435,7 +443,7 @@ class DataAccess:
             return variable.sum([d for d in variable.dims if d != "time"]).values if name in dataset else np.nan
         frame = pd.DataFrame({
             "time": times, "load_kwh": park_sum("load"), "generation_kwh": park_sum("generation"),
-            "traded_kwh": park_sum("trade"), "grid_import_kwh": park_sum("grid_import"),
+            "traded_kwh": traded_per_step(dataset), "grid_import_kwh": park_sum("grid_import"),
             "grid_export_kwh": park_sum("grid_export"), "storage_charge_kwh": park_sum("storage_charge"),
             "storage_discharge_kwh": park_sum("storage_discharge"), "soc_kwh": park_sum("soc"),
             "transformer_flow_kwh": park_sum("transformer_flow"),
@@ -460,7 +468,7 @@ class DataAccess:
     def alarms(self, day: dt.date) -> pd.DataFrame:
         """The alarms ``microgrid monitor`` logged for ``day``: critical first, then warning, info; each with
         its key and who acknowledged it when."""
-        from ui.auth import UserStore
+        from ui.views.today_logic import order_alarms
 
         self._require_park()
         with IO_LOCK:
@@ -476,9 +484,7 @@ class DataAccess:
         frame["acknowledged_at"] = [self.local_time(acks.get(key, (None, None))[1]) for key in frame["key"]]
         frame["time"] = [self.local_time(value) if pd.Timestamp(value).tzinfo else
                          pd.Timestamp(value).tz_localize(self.park.park.timezone) for value in frame["time"]]
-        rank = {"critical": 0, "warning": 1, "info": 2}
-        frame["_rank"] = frame["severity"].map(rank).fillna(3)
-        return frame.sort_values(["_rank", "time"]).drop(columns="_rank").reset_index(drop=True)
+        return order_alarms(frame)
 
     def acknowledge(self, alarm_key: str) -> None:
         """Acknowledge an alarm (manager only; the alarm log itself is never edited)."""
@@ -496,6 +502,57 @@ class DataAccess:
         entries = entries.assign(participant=entries["account"].str.split(":").str[1])
         return (entries.groupby(["participant", "detail"])[["quantity_kwh", "amount_krw"]].sum()
                 .reset_index().sort_values(["participant", "detail"]).reset_index(drop=True))
+
+    def tou_spans(self, day: dt.date) -> tuple[str, pd.DataFrame]:
+        """The KEPCO time-of-use bands of ``day`` (:func:`ui.views.today_logic.tou_spans`) of the tariff most
+        of the park's participants are on, in the version in force that day: (tariff name, spans)."""
+        from collections import Counter
+
+        from microgrid.tariffs import load_tariff
+        from ui.views.today_logic import tou_spans
+
+        self._require_park()
+        name = Counter(p.tariff for p in self.park.participants).most_common(1)[0][0]
+        tariff = load_tariff(name, day)
+        step = float(self.park_day(day).dataset.attrs.get("step_hours", 1.0)) if self._dispatch_path(day).is_file() \
+            else 1.0
+        return tariff.title or name, tou_spans(tariff, day, self.park.park.timezone, step)
+
+    def trades_by_source(self, day: dt.date) -> pd.DataFrame:
+        """The park's direct trades of ``day`` per step by product, or by the sellers' source kind
+        (:func:`ui.views.today_logic.trades_by_source`): time (park time), source, energy_kwh [kWh]."""
+        from ui.views.today_logic import trades_by_source
+
+        dataset = self.park_day(day).dataset
+        kinds = {asset.name: str(asset.kind) for asset in self.park.assets}
+        frame = trades_by_source(trade_frame(dataset), production_by_source(dataset, kinds))
+        if not frame.empty:
+            frame["time"] = pd.DatetimeIndex(frame["time"]).tz_convert(self.park.park.timezone)
+        return frame
+
+    def peak_against_ratchet(self, day: dt.date) -> pd.DataFrame:
+        """Each tenant's peak demand of ``day`` against its billing-demand ratchet [kW]
+        (:func:`ui.views.today_logic.peak_against_ratchet`), from the ledger's day statistics; ``billed_kw``
+        and ``basic_krw`` (+ = the tenant pays) from the month's basic-charge settlement on the ledger."""
+        from microgrid.tariffs import load_tariff
+        from ui.views.today_logic import peak_against_ratchet
+
+        self._require_park()
+        snapshot = self._snapshot()
+        month = pd.Period(day, freq="M")
+        stats = snapshot.day_stats((month - 11).start_time.date(), day)
+        tenants = [p for p in self.park.participants if p.kind == "tenant"]
+        basic = snapshot.entries(key=SettlementKind.BASIC.key(str(month)), account_prefix=PARTICIPANT_ACCOUNTS)
+        basic = basic[basic["kind"] == LegKind.KEPCO_BASIC]
+        basic = basic.assign(participant=basic["account"].str.split(":").str[1])
+        billed = {row.participant: float(str(row.detail).split()[0]) for row in basic.itertuples()
+                  if str(row.detail).endswith(" kW")}
+        frame = peak_against_ratchet(
+            day, stats, {p.name: p.contract_power_kw for p in tenants},
+            {p.name: load_tariff(p.tariff, day).billing_demand_floor_fraction for p in tenants}, billed)
+        charged = -basic.groupby("participant")["amount_krw"].sum()
+        frame["basic_krw"] = frame["participant"].map(charged)
+        return frame
 
     # -- a participant's trades and bills -------------------------------------------------------------
     def trades(self, day: dt.date, participant: str | None = None) -> TradesView:
@@ -542,16 +599,18 @@ class DataAccess:
         entries = self._snapshot().entries(account_prefix=f"{PARTICIPANT_ACCOUNTS}{name}:")
         return monthly_bill(month_entries(entries, f"{PARTICIPANT_ACCOUNTS}{name}:cash", month))
 
-    def statement(self, month: str, participant: str | None = None):
-        """The monthly statement and its CSV and HTML bytes: (Statement, csv, html)."""
+    def statement(self, month: str, participant: str | None = None, language: str = "ko"):
+        """The monthly statement and its CSV and printable-page bytes in ``language``: (Statement, csv, html)."""
         import tempfile
 
-        from market.settlement.statement import monthly_statement, write_statement
+        from market.settlement.statement import monthly_statement
+        from ui.statement_print import write_printable_statement
 
         name = self.participant(participant)
         made = monthly_statement(self._snapshot(), self.park, self.rules, name, month)
         with tempfile.TemporaryDirectory() as folder:
-            csv_path, html_path = write_statement(made, Path(folder) / f"statement-{name}-{month}.csv")
+            csv_path, html_path = write_printable_statement(made, self.park, Path(folder) / f"statement-{name}-{month}.csv",
+                                                            language)
             return made, csv_path.read_bytes(), html_path.read_bytes()
 
     # -- RE100 -------------------------------------------------------------------------------------
@@ -598,10 +657,14 @@ class DataAccess:
         """
         snapshot = self._snapshot()
         entries = snapshot.entries(kind=SettlementKind.INCOME, account_prefix=PARTICIPANT_ACCOUNTS)
+        # registered workers are paid into worker:<id>, the leg's detail naming "<quarter> <employer>"
+        registered = snapshot.entries(kind=SettlementKind.INCOME, account_prefix=WORKER_PREFIX)
+        registered_employer = registered["detail"].fillna("").str.split(" ").str[-1]
         heads_by_key = worker_heads(snapshot.settlement_frame)
         rows = []
         for name in self.participants():
-            own = entries[entries["account"].str.startswith(AccountName.of_participant(name))]
+            own = pd.concat([entries[entries["account"].str.startswith(AccountName.of_participant(name))],
+                             registered[registered_employer == name]])
             for key, lines in own.groupby("key"):
                 workers = lines[lines["kind"] == LegKind.INCOME_WORKERS]
                 heads = heads_by_key.get(key, {}).get(name, 0) if not workers.empty else 0
@@ -614,6 +677,20 @@ class DataAccess:
                              "per_worker_krw": workers_krw / heads if heads else 0.0})
         columns = ["quarter", "participant", "contribution_krw", "tenant_krw", "workers_krw", "heads", "per_worker_krw"]
         return pd.DataFrame(rows, columns=columns).sort_values(["quarter", "participant"]).reset_index(drop=True)
+
+    def worker_statement(self, year: int, language: str = "ko"):
+        """A worker's own statement of ``year`` and its printable page: (WorkerStatement, html bytes).
+
+        Only the logged-in worker's own ledger account is read; any other role is refused.
+        """
+        from market.income.workers import worker_statement
+        from ui.statement_print import worker_statement_html
+
+        if self.principal.role != "worker":
+            raise AccessDenied(f"{self.principal.username} is not a worker account")
+        made = worker_statement(self._snapshot(), self._register, self.principal.worker_id, year,
+                                self.rules.income.eligibility_lag_quarters)
+        return made, worker_statement_html(made, language).encode("utf-8")
 
     def fund_balance(self) -> int:
         return self._snapshot().balance(AccountName.SUNLIGHT_FUND)
@@ -660,30 +737,72 @@ class DataAccess:
         return _batch_tables(*self._batch_key(path), batch_fund_share(self.batch(path)))
 
 
-def _participant_trades(dataset: xr.Dataset, name: str) -> pd.DataFrame:
+TRADE_COLUMNS = ["time", "seller", "buyer", "energy_kwh", "price_krw_per_kwh"]
+
+
+def trade_frame(dataset: xr.Dataset) -> pd.DataFrame:
+    """Every direct trade of a dispatch result, one row per (time, seller, buyer) with energy > 0.
+
+    THE one place the app reads trades from a dispatch Dataset (its storage may change, e.g. a sparse
+    ``trade_pair`` dimension instead of dense ``trade[time, seller, buyer]``): columns time (interval
+    start, as stored), seller, buyer, energy_kwh [kWh], price_krw_per_kwh [KRW/kWh, excl. platform fee],
+    and ``product`` (any / renewable) when the result has one.
+    """
     trade = dataset["trade"].transpose("time", "seller", "buyer")
     price = dataset["trade_price"].transpose("time", "seller", "buyer")
-    fee = float(dataset.attrs.get("trade_fee_krw_per_kwh", 0.0))
+    steps, sellers, buyers = np.nonzero(trade.values > 1e-6)
     times = pd.DatetimeIndex(dataset.indexes["time"])
-    sellers = [str(s) for s in dataset["seller"].values]
-    buyers = [str(b) for b in dataset["buyer"].values]
-    rows = []
-    if name in buyers:
-        b = buyers.index(name)
-        for s, seller in enumerate(sellers):
-            if seller == name:
-                continue
-            for h in np.nonzero(trade.values[:, s, b] > 1e-6)[0]:
-                energy, unit = float(trade.values[h, s, b]), float(price.values[h, s, b])
-                rows.append((times[h], seller, "buy", energy, unit, -energy * unit, energy * fee))
-    if name in sellers:
-        s = sellers.index(name)
-        for b, buyer in enumerate(buyers):
-            if buyer == name:
-                continue
-            for h in np.nonzero(trade.values[:, s, b] > 1e-6)[0]:
-                energy, unit = float(trade.values[h, s, b]), float(price.values[h, s, b])
-                rows.append((times[h], buyer, "sell", energy, unit, energy * unit, 0.0))
-    frame = pd.DataFrame(rows, columns=["time", "counterpart", "direction", "energy_kwh", "price_krw_per_kwh",
-                                        "amount_krw", "fee_krw"])
+    frame = pd.DataFrame({
+        "time": times[steps], "seller": np.asarray(dataset["seller"].values, dtype=str)[sellers],
+        "buyer": np.asarray(dataset["buyer"].values, dtype=str)[buyers],
+        "energy_kwh": trade.values[steps, sellers, buyers].astype(float),
+        "price_krw_per_kwh": price.values[steps, sellers, buyers].astype(float),
+    }, columns=TRADE_COLUMNS)
+    return frame[frame["seller"] != frame["buyer"]].reset_index(drop=True)
+
+
+def traded_per_step(dataset: xr.Dataset) -> np.ndarray:
+    """The park's traded energy of each step [kWh] (from :func:`trade_frame`)."""
+    frame = trade_frame(dataset)
+    times = pd.DatetimeIndex(dataset.indexes["time"])
+    return frame.groupby("time")["energy_kwh"].sum().reindex(times, fill_value=0.0).to_numpy()
+
+
+def production_by_source(dataset: xr.Dataset, kinds: dict[str, str]) -> pd.DataFrame:
+    """Each participant's production per step by source kind [kWh]: its assets' generation by ``kinds``
+    (asset -> pv/orc/wind/...) and its storage discharge as ``battery``. Columns time, seller, source,
+    energy_kwh (``seller``: the owning participant)."""
+    times = pd.DatetimeIndex(dataset.indexes["time"])
+    parts = []
+    generation = dataset["asset_generation"].transpose("time", "asset")
+    for position, asset in enumerate(str(a) for a in dataset["asset"].values):
+        parts.append(pd.DataFrame({"time": times, "seller": str(dataset["asset_owner"].values[position]),
+                                   "source": kinds.get(asset, "other"),
+                                   "energy_kwh": generation.values[:, position]}))
+    if "discharge" in dataset and dataset.sizes.get("storage", 0):
+        discharge = dataset["discharge"].transpose("time", "storage")
+        for position in range(dataset.sizes["storage"]):
+            parts.append(pd.DataFrame({"time": times, "seller": str(dataset["storage_owner"].values[position]),
+                                       "source": "battery", "energy_kwh": discharge.values[:, position]}))
+    if not parts:
+        return pd.DataFrame(columns=["time", "seller", "source", "energy_kwh"])
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.groupby(["time", "seller", "source"], as_index=False)["energy_kwh"].sum()
+
+
+def _participant_trades(dataset: xr.Dataset, name: str) -> pd.DataFrame:
+    trades = trade_frame(dataset)
+    fee = float(dataset.attrs.get("trade_fee_krw_per_kwh", 0.0))
+    bought = trades[trades["buyer"] == name]
+    sold = trades[trades["seller"] == name]
+    amount = bought["energy_kwh"] * bought["price_krw_per_kwh"]
+    frame = pd.concat([
+        pd.DataFrame({"time": bought["time"], "counterpart": bought["seller"], "direction": "buy",
+                      "energy_kwh": bought["energy_kwh"], "price_krw_per_kwh": bought["price_krw_per_kwh"],
+                      "amount_krw": -amount, "fee_krw": bought["energy_kwh"] * fee}),
+        pd.DataFrame({"time": sold["time"], "counterpart": sold["buyer"], "direction": "sell",
+                      "energy_kwh": sold["energy_kwh"], "price_krw_per_kwh": sold["price_krw_per_kwh"],
+                      "amount_krw": sold["energy_kwh"] * sold["price_krw_per_kwh"], "fee_krw": 0.0}),
+    ], ignore_index=True)
+    frame = frame[["time", "counterpart", "direction", "energy_kwh", "price_krw_per_kwh", "amount_krw", "fee_krw"]]
     return frame.sort_values(["time", "direction", "counterpart"]).reset_index(drop=True)

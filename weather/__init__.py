@@ -14,52 +14,35 @@ readers :func:`read_weather` (content-detected), :func:`read_tmy3`,
 forecast.
 """
 
-from weather.forecast import day_ahead_forecast, forecast_error_model
-from weather.readers import (
-    detect_weather_file_kind,
-    mj_per_hour_to_w_per_m2,
-    read_epw,
-    read_kma_asos,
-    read_tmy2,
-    read_tmy3,
-    read_weather,
-)
-from weather.sites import (
-    Site,
-    Station,
-    great_circle_distance_km,
-    list_sites,
-    list_stations,
-    load_site,
-    load_station,
-    nearest_site,
-)
-from weather.solar import decompose_ghi, interval_mean_clear_sky, solar_position_at_midpoints
-from weather.synthetic import synthetic_weather
-from weather.validation import CANONICAL_COLUMNS, WeatherFileError
+from weather.lazy import lazy_attributes
 
-__all__ = [
-    "CANONICAL_COLUMNS",
-    "Site",
-    "Station",
-    "WeatherFileError",
-    "day_ahead_forecast",
-    "decompose_ghi",
-    "detect_weather_file_kind",
-    "forecast_error_model",
-    "great_circle_distance_km",
-    "interval_mean_clear_sky",
-    "list_sites",
-    "list_stations",
-    "load_site",
-    "load_station",
-    "mj_per_hour_to_w_per_m2",
-    "nearest_site",
-    "read_epw",
-    "read_kma_asos",
-    "read_tmy2",
-    "read_tmy3",
-    "read_weather",
-    "solar_position_at_midpoints",
-    "synthetic_weather",
-]
+#: Public name -> the submodule defining it, imported on first use (pvlib, scipy and pandas
+#: are slow to import; ``weather.errors`` and ``weather.datafiles`` need none of them).
+_WHERE = {
+    "CANONICAL_COLUMNS": "validation",
+    "Site": "sites",
+    "Station": "sites",
+    "WeatherFileError": "validation",
+    "day_ahead_forecast": "forecast",
+    "decompose_ghi": "solar",
+    "detect_weather_file_kind": "readers",
+    "forecast_error_model": "forecast",
+    "great_circle_distance_km": "sites",
+    "interval_mean_clear_sky": "solar",
+    "list_sites": "sites",
+    "list_stations": "sites",
+    "load_site": "sites",
+    "load_station": "sites",
+    "mj_per_hour_to_w_per_m2": "readers",
+    "nearest_site": "sites",
+    "read_epw": "readers",
+    "read_kma_asos": "readers",
+    "read_tmy2": "readers",
+    "read_tmy3": "readers",
+    "read_weather": "readers",
+    "solar_position_at_midpoints": "solar",
+    "synthetic_weather": "synthetic",
+}
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE)
+
+__all__ = sorted(_WHERE)

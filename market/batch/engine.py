@@ -54,7 +54,7 @@ from market.dispatch.results import (
     component_shape,
     window_result,
 )
-from market.dispatch.run import run_dispatch
+from market.dispatch.run import dispatch_data
 from market.dispatch.solve import SolveOutcome, new_highs, solver_name
 from microgrid.park import Park
 
@@ -68,9 +68,10 @@ class Basis:
 
 
 def template_data(data: DispatchData) -> DispatchData:
-    """``data`` with every step open to trade and to the demand charge: the model the engine compiles."""
+    """``data`` with every step open to trade, to the demand charge and to a REC: the model the engine compiles."""
     return replace(data, may_buy=np.ones_like(data.may_buy),
-                   demand_charge_hours=np.ones_like(data.demand_charge_hours))
+                   demand_charge_hours=np.ones_like(data.demand_charge_hours),
+                   renewable_surplus_kwh=np.ones_like(data.renewable_surplus_kwh))
 
 
 class CompiledDayEngine:
@@ -160,7 +161,7 @@ class CompiledDayEngine:
         return self._basis
 
     def solve(self, inputs: DispatchInputs) -> DispatchResult:
-        """Dispatch one window; falls back to :func:`run_dispatch` (and its diagnosis) if not optimal."""
+        """Dispatch one window; falls back to :func:`market.dispatch.run.dispatch_data` (and its diagnosis) if not optimal."""
         window = self.solve_window(inputs)
         return DispatchResult(dataset=assemble([window]), binding_limits=window.binding_limits,
                               build_seconds=self.last_build_seconds, solve_seconds=self.last_solve_seconds,
@@ -197,7 +198,7 @@ class CompiledDayEngine:
         status = highs.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             self.set_basis(None)
-            fallback = run_dispatch(self.park, _inputs_of(data), pricing_rule=self.rule)
+            fallback = dispatch_data(data)  # the same window, billing floors included
             self.last_solve_seconds, self.last_highs_seconds = fallback.solve_seconds, fallback.highs_seconds
             return fallback.window
         solution = highs.getSolution()
@@ -232,16 +233,3 @@ class CompiledDayEngine:
             duals[name] = flat.reshape(shape)
         return SolutionArrays(**primal, **duals)
 
-
-def _inputs_of(data: DispatchData) -> DispatchInputs:
-    """The inputs a window's data came from (for :func:`run_dispatch` and its diagnosis)."""
-    import xarray as xr
-
-    return DispatchInputs(
-        time=data.time,
-        available_generation=xr.DataArray(data.available_kwh, coords={"time": data.time, "asset": data.generators},
-                                          dims=("time", "asset")),
-        load=xr.DataArray(data.load_kwh, coords={"time": data.time, "participant": data.participants},
-                          dims=("time", "participant")),
-        initial_soc_kwh=dict(zip(data.storages, data.initial_soc_kwh.tolist())),
-    )

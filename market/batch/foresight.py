@@ -4,8 +4,9 @@
 same model over, say, 744 hourly steps with the same initial SOC as the
 rolling run. Cost comparison must use one metric: the window LP's own
 objective (grid energy, export revenue, trade fees, battery wear and the
-demand-charge term, which over a window charges each participant's peak of
-the window at the window's share of a month's basic charge).
+demand-charge term, which charges each participant's peak of the window
+above its billing floor, as a day's LP does: the sum of the rolling days'
+increases, each over the floor the days before set, equals the window's).
 :func:`window_cost` evaluates any dispatch of the window (e.g. the rolling
 days concatenated, which is feasible for the window LP: every day ends at
 least at its start SOC) under that objective, so that
@@ -17,13 +18,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import xarray as xr
 
 from market.batch.rolling import inputs_for_steps
+from market.dispatch.components.demand_charge import demand_cost_krw
 from market.dispatch.inputs import DispatchInputs, build_dispatch_data
 from market.dispatch.run import run_dispatch
+from market.settlement.day import renewable_generation_kwh
+from market.settlement.kepco import rec_eligible_kwh
 from microgrid.park import Park
 
 
@@ -67,8 +70,9 @@ def window_cost(park: Park, inputs: DispatchInputs, dataset: xr.Dataset) -> floa
     if data.storages:
         discharge = dataset["discharge"].sel(storage=data.storages).values
         cost += float((discharge * data.storage_wear_krw_per_kwh).sum())
-    peaks = np.where(data.demand_charge_hours, grid_import, 0.0).max(axis=0) / data.step_hours
-    return cost + float((peaks * data.demand_charge_krw_per_kw).sum())
+    rec_kwh = rec_eligible_kwh(grid_export, *renewable_generation_kwh(dataset, data.participants))
+    cost -= float((rec_kwh * data.export_rec_krw_per_kwh).sum())
+    return cost + float(demand_cost_krw(data, grid_import).sum())
 
 
 def compare(park: Park, forecast: xr.Dataset, rolling: xr.Dataset, start: dt.date, end: dt.date,

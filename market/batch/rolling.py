@@ -45,7 +45,7 @@ from market.batch.checkpoint import join_chunks, remove_chunks, resume_point, sc
 from market.batch.engine import Basis, CompiledDayEngine
 from market.batch.scenarios import Scenario, apply_overrides
 from market.batch.summary import FUND_SHARE_ATTRIBUTE
-from market.dispatch.inputs import DispatchInputs, build_dispatch_data, sub_window
+from market.dispatch.inputs import DispatchInputs, build_dispatch_data, monthly_peaks_kw, sub_window
 from market.dispatch.results import WindowResult
 from market.dispatch.run import run_dispatch
 from microgrid.park import Park
@@ -125,6 +125,23 @@ def day_windows(forecast, start: dt.date, end: dt.date):
             yield day, inputs_for_steps(forecast, steps, {})
 
 
+def checkpointed_peaks(park: Park, chunks: list) -> dict[str, dict[str, float]]:
+    """The months' peak imports [kW] of the days already in checkpoint ``chunks`` (a resumed scenario's)."""
+    import xarray as xr
+
+    peaks: dict[str, dict[str, float]] = {}
+    for path in chunks:
+        with xr.open_dataset(path, engine="netcdf4") as chunk:
+            grid_import = chunk["grid_import"].sel(participant=[p.name for p in park.participants])
+            time = pd.DatetimeIndex(chunk.indexes["time"])  # stored as naive local time
+            time = time.tz_localize(chunk.attrs.get("timezone", park.park.timezone)) if time.tz is None else time
+            values = grid_import.transpose("time", "participant").values
+            # Day by day: a chunk may cross a tariff revision, and each day is looked up in its own version.
+            for steps in day_steps(time).values():
+                monthly_peaks_kw(park, time[steps], values[steps], float(chunk.attrs["step_hours"]), into=peaks)
+    return peaks
+
+
 class SpanContext:
     """What every day of a scenario's span shares, computed once: the park, the forecast, its days.
 
@@ -149,10 +166,15 @@ class DaySolver:
     """Solves the days of one span in order: the compiled engine (built at the first day) or Pyomo.
 
     ``basis``: the simplex basis the first compiled solve starts from (None: a cold start).
+    ``peaks``: participant -> ``"YYYY-MM"`` -> peak import [kW] of the days before the first one
+    (:func:`checkpointed_peaks`); carried day to day in :attr:`peaks` (updated in place), since each
+    day's billing floor (the demand charge's) is set by the months' peaks so far.
     """
 
-    def __init__(self, context: SpanContext, basis: Basis | None = None) -> None:
+    def __init__(self, context: SpanContext, basis: Basis | None = None,
+                 peaks: dict[str, dict[str, float]] | None = None) -> None:
         self.context = context
+        self.peaks: dict[str, dict[str, float]] = {} if peaks is None else peaks
         self.engine: CompiledDayEngine | None = None
         # The span's DispatchData, built once per tariff version in force (a day is priced by the
         # version of its day, and one window never mixes versions): (first step, stop step, data).
@@ -175,10 +197,10 @@ class DaySolver:
     def _day_data(self, steps: slice, soc: dict[str, float]):
         for first, stop, data in self.pieces:
             if first <= steps.start and steps.stop <= stop:
-                return sub_window(data, slice(steps.start - first, steps.stop - first), soc)
+                return sub_window(data, slice(steps.start - first, steps.stop - first), soc, self.peaks)
         # A look-ahead window across a change of tariff version: built on its own (as run_dispatch would).
         return build_dispatch_data(self.context.park, inputs_for_steps(self.context.forecast, steps, soc),
-                                   self.engine.rule)
+                                   self.engine.rule, monthly_peak_kw=self.peaks)
 
     def solve(self, day: dt.date, soc: dict[str, float]) -> WindowResult:
         """The day's committed window (look-ahead hours cut off), starting from ``soc`` [kWh]."""
@@ -193,8 +215,12 @@ class DaySolver:
         if self.engine is not None and steps.stop - steps.start == self.engine.steps:
             window = self.engine.solve_data(self._day_data(steps, soc))
         else:  # the Pyomo path, or a window of another length (a DST day, the end of the forecast)
-            window = run_dispatch(context.park, inputs_for_steps(forecast, steps, soc)).window
-        return window.head(committed.stop - committed.start)
+            window = run_dispatch(context.park, inputs_for_steps(forecast, steps, soc),
+                                  monthly_peak_kw=self.peaks).window
+        window = window.head(committed.stop - committed.start)
+        monthly_peaks_kw(context.park, window.coords["time"], window.variables["grid_import"][1],
+                         float(window.attrs["step_hours"]), into=self.peaks)
+        return window
 
     @property
     def basis(self) -> Basis | None:
@@ -298,7 +324,9 @@ def run_scenario(job: ScenarioJob, *, on_day: Callable[[int], None] | None = Non
             def ends(_day: dt.date, pending: int) -> bool:
                 return pending >= job.checkpoint_days
 
-            run = solve_span(DaySolver(context, resume.basis), resume.next_day, job.end, resume.soc_kwh,
+            # The months' peaks so far (each day's billing floor), rebuilt from the finished chunks.
+            peaks = checkpointed_peaks(park, resume.chunks)
+            run = solve_span(DaySolver(context, resume.basis, peaks), resume.next_day, job.end, resume.soc_kwh,
                              chunk_ends=ends, on_day=report, stop_after_days=job.stop_after_days)
             if run.stopped:
                 return ""

@@ -19,18 +19,20 @@ What is settled, in this order, from the scenario file
 3. the sunlight income of every quarter wholly inside the span
    (:func:`market.income.settle_income`); a partial quarter pays nothing.
 
-Resuming: :func:`market.settlement.settle_day` *replaces* an earlier
-settlement of the same day (one transaction: delete and insert), so settling
-a day twice never duplicates entries. On top of that, every day records its
+Resuming: :func:`market.settlement.settle_day` writes nothing for a day
+settled with the same content, and a reversal and a new version for a day
+whose content changed (the ledger is append-only), so settling a day twice
+never duplicates money. On top of that, every day records its
 scenario and its LP objective (``day_objective`` of the scenario file) in the
 settlement's ``meta``; a later run skips the days already settled from the
 same dispatch and writes only the missing ones (a run killed mid-way
 continues after the last committed day; a day whose dispatch changed is
-settled again). The months and quarters are settled again only when a day
-was written in this run or their settlement is missing. A finished ledger is
-therefore left untouched by a second run. Changed settlement rules
-(``[settlement]``/``[income]`` tables, tariff data files) are not detected:
-delete the ledger to settle again under new rules.
+settled again). The months and quarters are settled again on every run, all
+in one transaction; unchanged ones write nothing, so a run killed between
+its days and their months is completed by the next one, and a finished
+ledger is left untouched by a second run. Changed settlement rules
+(``[settlement]``/``[income]`` tables, tariff data files) are not detected
+for the skipped days: delete the ledger to settle again under new rules.
 
 Figures (:class:`ScenarioSettlement`, integer KRW as on the ledger) are
 summed from the ledger itself, restricted to the settlements that overlap the
@@ -233,16 +235,16 @@ def settle_scenario(out: str | Path, scenario: Scenario, park: Park, park_source
                 written += 1
                 if on_day:
                     on_day(done, len(days))
-        billed = set(book.settlements(kind=SettlementKind.BASIC)["key"])
-        for month in sorted({f"{day:%Y-%m}" for day in days}):
-            if written or SettlementKind.BASIC.key(month) not in billed:
+        # Months and quarters are settled again on every run, in one transaction: an unchanged one
+        # writes nothing (the ledger compares content), and a run killed after its days but
+        # before their months is finished by the next run, whichever days it still writes.
+        with book.transaction():
+            for month in sorted({f"{day:%Y-%m}" for day in days}):
                 settle_basic_charge(book, park, month)
-        paid = set(book.settlements(kind=SettlementKind.INCOME)["key"])
-        for quarter in pd.period_range(days[0], days[-1], freq="Q"):
-            name = f"{quarter.year}-Q{quarter.quarter}"
-            whole = quarter.start_time.date() >= days[0] and quarter.end_time.date() <= days[-1]
-            if whole and (written or SettlementKind.INCOME.key(name) not in paid):
-                settle_income(book, park, rules, name)
+            for quarter in pd.period_range(days[0], days[-1], freq="Q"):
+                name = f"{quarter.year}-Q{quarter.quarter}"
+                if quarter.start_time.date() >= days[0] and quarter.end_time.date() <= days[-1]:
+                    settle_income(book, park, rules, name)
         result = _figures(book, scenario.name, where, days, written, clock.perf_counter() - started)
     finally:
         book.close()

@@ -28,8 +28,12 @@ whole span once; the parts cut their days out of that one forecast):
    weekly over a part's first weeks, where a seam ends, then every
    ``checkpoint_days``).
 3. After its own days part k-1 goes on into part k's (the seam) and, at each
-   of part k's chunk ends, compares its state (every storage's SOC and the
-   simplex basis) with the state part k's chunk stores. A day's result
+   of part k's chunk ends, compares its state (every storage's SOC, the
+   simplex basis, and the billing floors the months' peaks so far set for
+   the months left, :func:`future_floors_kw`) with part k's (its chunk's
+   SOC and basis; its peaks rebuilt from its chunks). Every part starts
+   with the peaks of the days before the split; a later part lacks those
+   of the parts before it until its own days' peaks supersede them. A day's result
    depends only on its inputs and the SOC and basis it starts from
    (:mod:`market.batch.engine`), so once both are equal part k's later days
    are exactly the sequential ones; part k-1 stops there. With look-ahead the
@@ -60,7 +64,8 @@ import numpy as np
 
 from market.batch.checkpoint import Resume, chunk_dir, chunk_state, chunks_in
 from market.batch.engine import Basis
-from market.batch.rolling import DaySolver, SpanContext, solve_span
+from market.batch.rolling import DaySolver, SpanContext, checkpointed_peaks, solve_span
+from market.dispatch.inputs import billing_floors_kw
 
 #: Fewest days a part gets [days].
 MIN_PART_DAYS = 3
@@ -78,6 +83,8 @@ SEAM_CHUNKS = 6
 #: Largest SOC difference taken as equal at a seam [kWh] (with equal bases the days after then
 #: differ by about as much, far below the 1e-9 relative the results are tested to).
 SEAM_SOC_TOLERANCE_KWH = 1e-9
+#: Largest billing-floor difference taken as equal at a seam [kW].
+SEAM_FLOOR_TOLERANCE_KW = 1e-9
 #: How often a part looks for the next part's chunk [s].
 POLL_SECONDS = 0.01
 
@@ -160,8 +167,33 @@ class PartOutcome:
     cpu_seconds: float = 0.0
 
 
-def same_state(soc: dict, basis: Basis | None, other_soc: dict, other_basis: Basis | None) -> bool:
-    """Equal SOC (within :data:`SEAM_SOC_TOLERANCE_KWH`) of every storage, and the same simplex basis."""
+def future_floors_kw(park, peaks: dict, after: dt.date, end: dt.date) -> np.ndarray:
+    """(month, participant) billing floors [kW] that ``peaks`` (the months' peaks through ``after``) set
+    for each month from the day after ``after`` to ``end``.
+
+    What the months' peaks carry into the days after: a day's floor is the KEPCO billing demand over
+    the peaks so far (:func:`market.dispatch.inputs.billing_floors_kw`), and later days only raise
+    peaks (a floor is a maximum), so two states with equal floors here give equal days after.
+    """
+    months, day = [], after + dt.timedelta(days=1)
+    while day <= end:
+        months.append(day)
+        day = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    if not months:
+        return np.empty((0, len(park.participants)))
+    return np.array([billing_floors_kw(park, month, peaks) for month in months])
+
+
+def same_state(soc: dict, basis: Basis | None, other_soc: dict, other_basis: Basis | None,
+               floors_kw: np.ndarray | None = None, other_floors_kw: np.ndarray | None = None) -> bool:
+    """Equal SOC (within :data:`SEAM_SOC_TOLERANCE_KWH`) of every storage, the same simplex basis, and
+    equal billing floors (:func:`future_floors_kw`, within :data:`SEAM_FLOOR_TOLERANCE_KW`) when given:
+    the months' peaks so far couple the days too (the demand charge above the floor)."""
+    if (floors_kw is None) != (other_floors_kw is None):
+        return False
+    if floors_kw is not None and (np.shape(floors_kw) != np.shape(other_floors_kw)
+                                  or np.any(np.abs(floors_kw - other_floors_kw) > SEAM_FLOOR_TOLERANCE_KW)):
+        return False
     if set(soc) != set(other_soc):
         return False
     if any(abs(soc[name] - other_soc[name]) > SEAM_SOC_TOLERANCE_KWH for name in soc):
@@ -187,11 +219,15 @@ def _wait_for_chunk(folder: Path, day: dt.date, stop: Path, gone: Callable[[], b
 
 def run_part(context: SpanContext, plan: SplitPlan, part: int, soc: dict, basis: Basis | None,
              on_day: Callable[[dt.date], None] | None = None,
-             following_gone: Callable[[], bool] | None = None) -> PartOutcome:
+             following_gone: Callable[[], bool] | None = None, peaks: dict | None = None) -> PartOutcome:
     """Solve part ``part`` from ``soc``/``basis``, then its seam into the next part until the states match.
 
     ``following_gone``: whether the next part's process has ended (e.g. killed without its marker).
+    ``peaks``: the months' peaks [kW] of the days before the split (every part starts with them; a
+    later part lacks those of the parts before it, which the seam's floor comparison catches).
     """
+    start_peaks = {name: dict(months) for name, months in (peaks or {}).items()}
+    solver = DaySolver(context, basis, {name: dict(months) for name, months in start_peaks.items()})
     job = context.job
     out, name = job.out, job.scenario.name
     folder = None if part == 0 else part_dir(out, name, part)
@@ -205,7 +241,16 @@ def run_part(context: SpanContext, plan: SplitPlan, part: int, soc: dict, basis:
         other = _wait_for_chunk(following, day, stop, following_gone)
         if other is None:
             return True  # the next part ended before this day: the caller solves the rest in order
-        matched[0] = same_state(day_soc, day_basis, *chunk_state(other))
+        # The next part's peaks at ``day``: those it started with, plus its own chunks' through ``day``.
+        theirs = {name: dict(months) for name, months in start_peaks.items()}
+        own = [path for _first, last, path in chunks_in(following) if last <= day]
+        for name, months in checkpointed_peaks(context.park, own).items():
+            for month, value in months.items():
+                theirs.setdefault(name, {})[month] = max(theirs.get(name, {}).get(month, 0.0), value)
+        other_soc, other_basis = chunk_state(other)
+        matched[0] = same_state(day_soc, day_basis, other_soc, other_basis,
+                                future_floors_kw(context.park, solver.peaks, day, plan.end),
+                                future_floors_kw(context.park, theirs, day, plan.end))
         return matched[0]
 
     def each_day(day: dt.date) -> None:
@@ -218,7 +263,7 @@ def run_part(context: SpanContext, plan: SplitPlan, part: int, soc: dict, basis:
         folder.mkdir(parents=True, exist_ok=True)
     cpu_started = clock.process_time()
     try:
-        run = solve_span(DaySolver(context, basis), plan.starts[part], plan.end, soc, chunk_ends=plan.chunk_ends,
+        run = solve_span(solver, plan.starts[part], plan.end, soc, chunk_ends=plan.chunk_ends,
                          folder=folder, after_chunk=after_chunk, on_day=each_day)
     except BaseException:
         if folder is not None:
@@ -238,8 +283,8 @@ def _install(context: SpanContext) -> None:
     _CONTEXT = context
 
 
-def _run_part_in_worker(plan: SplitPlan, part: int, soc: dict) -> PartOutcome:
-    return run_part(_CONTEXT, plan, part, soc, None)
+def _run_part_in_worker(plan: SplitPlan, part: int, soc: dict, peaks: dict) -> PartOutcome:
+    return run_part(_CONTEXT, plan, part, soc, None, peaks=peaks)
 
 
 def _pool_context():
@@ -304,14 +349,15 @@ def run_split(context: SpanContext, resume: Resume, parts: int,
                          for first, last, _path in chunks_in(part_dir(out, name, part)))
             on_day(min(total, before + solved[0] + others))
 
+    peaks = checkpointed_peaks(context.park, resume.chunks)  # the months' peaks before the split
     started = clock.perf_counter()
     with ProcessPoolExecutor(max_workers=plan.parts - 1, mp_context=_pool_context(),
                              initializer=_install, initargs=(context,)) as pool:
-        futures = [pool.submit(_run_part_in_worker, plan, part, dict(resume.soc_kwh))
+        futures = [pool.submit(_run_part_in_worker, plan, part, dict(resume.soc_kwh), peaks)
                    for part in range(1, plan.parts)]
         try:
             first = run_part(context, plan, 0, dict(resume.soc_kwh), resume.basis, on_day=progress,
-                             following_gone=futures[0].done)
+                             following_gone=futures[0].done, peaks=peaks)
             outcomes = [first] + [future.result() for future in futures]
         except BaseException:
             (chunk_dir(out, name) / STOP).touch()  # the other parts stop at their next day

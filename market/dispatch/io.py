@@ -117,8 +117,31 @@ def write_dataset_atomic(dataset: xr.Dataset, path: str | Path) -> Path:
     with atomic_path(path) as temporary:
         stored = _to_file_form(dataset)
         stored.attrs = add_history(stored.attrs, f"wrote {Path(path).name}")
-        stored.to_netcdf(temporary, engine="netcdf4")
+        _write_netcdf(stored, temporary)
     return Path(path)
+
+
+def _write_netcdf(dataset: xr.Dataset, path: Path) -> None:
+    """``dataset.to_netcdf(path, engine="netcdf4")``, without asking Dask for its scheduler when the data are in memory.
+
+    ``to_netcdf`` looks up Dask's scheduler (to choose its locks and whether to close the file
+    between writes) and the look-up imports ``dask.distributed``, about 0.4 s of a day's start-up,
+    even for numpy-backed data. A result in memory is written by one thread into its own new
+    temporary file, so the netCDF-C and HDF5 library locks (the ones xarray takes for netCDF4
+    files) are the only ones needed. The same store, encoding and format as ``to_netcdf``.
+    """
+    if any(variable.chunks is not None for variable in dataset.variables.values()):
+        dataset.to_netcdf(path, engine="netcdf4")  # Dask-backed: xarray schedules the writes
+        return
+    from xarray.backends import NetCDF4DataStore
+    from xarray.backends.locks import HDF5_LOCK, NETCDFC_LOCK, combine_locks
+
+    unlimited = dataset.encoding.get("unlimited_dims")
+    store = NetCDF4DataStore.open(path, mode="w", format="NETCDF4", lock=combine_locks([NETCDFC_LOCK, HDF5_LOCK]))
+    try:
+        dataset.dump_to_store(store, unlimited_dims=[unlimited] if isinstance(unlimited, str) else unlimited)
+    finally:
+        store.close()
 
 
 def from_file_form(dataset: xr.Dataset) -> xr.Dataset:

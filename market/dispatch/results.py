@@ -25,6 +25,16 @@ import pyomo.environ as pyo
 import xarray as xr
 
 from market.dispatch.inputs import DispatchData
+from market.dispatch.order_results import (
+    OrderSolution,
+    contract_prices,
+    contract_report,
+    order_arrays,
+    order_trades,
+    product_pool_price,
+    read_order_solution,
+    renewable_clearing_price,
+)
 from market.dispatch.solve import SolveOutcome
 from market.dispatch.variables import RESULT_VARIABLES
 from market.pricing import PRICING_RULES, PricingContext, allocate_pro_rata, net_positions
@@ -156,6 +166,8 @@ class SolutionArrays:
     pool_dual: np.ndarray
     feeder_dual: np.ndarray
     transformer_dual: np.ndarray
+    #: The order book's variables (None without an order book, and in the batch's compiled path).
+    orders: OrderSolution | None = None
 
 
 #: Primal arrays of :class:`SolutionArrays`: (model variable, entity dimension or None).
@@ -185,7 +197,8 @@ def read_solution(model: pyo.ConcreteModel, data: DispatchData, outcome: SolveOu
               for name, (variable, entities) in PRIMAL_COMPONENTS.items()}
     duals = {name: _duals(getattr(model, constraint), outcome, component_shape(data, entities))
              for name, (constraint, entities) in DUAL_COMPONENTS.items()}
-    return SolutionArrays(**primal, **duals)
+    orders = None if data.orders.empty else read_order_solution(model, data, outcome)
+    return SolutionArrays(**primal, **duals, orders=orders)
 
 
 @dataclass
@@ -299,17 +312,31 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
 
     sellers = sorted(set(data.generator_owner.tolist()) | set(data.storage_owner.tolist()))
     seller_names = [data.participants[p] for p in sellers]
-    trade = _clean(allocate_pro_rata(sold[:, sellers], bought))
     seller_feeder = data.participant_feeder[sellers]
+    booked = solution.orders
+    if booked is None:
+        trade = _clean(allocate_pro_rata(sold[:, sellers], bought))
+        band = {}
+    else:  # an order book: the LP's own pairs, the rest pro rata (market.dispatch.order_results)
+        priced = order_trades(data, booked, _clean(solution.sold), _clean(solution.bought), sellers)
+        trade, sold, bought = priced.trade, priced.sold, priced.bought
+        band = {"pool_price": product_pool_price(data, booked, pool_dual), "seller_floor_price": priced.floor,
+                "buyer_ceiling_price": priced.ceiling}
     context = PricingContext(
         export_price=data.export_price,
         buyer_import_price=data.import_price,
         seller_clearing_price=clearing_price[:, seller_feeder],
         fee=data.park.market.trade_fee_krw_per_kwh,
         seller_share=data.park.market.seller_share,
+        **band,
     )
     trade_price = PRICING_RULES[pricing_rule].price(context)
     trade_price = np.broadcast_to(trade_price, trade.shape).copy()
+    if booked is not None and data.orders.contracts:
+        trade_price = contract_prices(data, trade, priced.contracted, trade_price, sellers)
+    ordered = order_arrays(data, booked)
+    # Served load: the forecast's, plus deferrable load scheduled, less load shed.
+    load = data.load_kwh + ordered["deferrable_load"] - ordered["curtailed_load"]
     fee = data.park.market.trade_fee_krw_per_kwh
     paid_by_buyer = (trade * (trade_price + fee)).sum(axis=1)
     earned_by_seller = np.zeros((steps, participants))
@@ -324,11 +351,11 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
 
     time = pd.DatetimeIndex(data.time, name="time")
     arrays = {
-        "load": data.load_kwh, "generation": generation, "curtailment": curtailment,
+        "load": load, "generation": generation, "curtailment": curtailment,
         "grid_import": grid_import, "grid_export": grid_export, "sold": sold, "bought": bought,
         "storage_charge": storage_charge, "storage_discharge": storage_discharge,
         "import_price": data.import_price, "generation_cost": generation_cost, "energy_cost": energy_cost,
-        "grid_only_cost": data.load_kwh * data.import_price,
+        "grid_only_cost": load * data.import_price,
         "trade": trade, "trade_price": trade_price, "clearing_price": clearing_price,
         "export_price": data.export_price, "available_generation": data.available_kwh,
         "asset_generation": generation_by_asset, "asset_curtailment": asset_curtailment,
@@ -337,6 +364,8 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
         "feeder_limit": [f.forward_limit_kw for f in data.park.network.feeders],
         "feeder_reverse_limit": [f.backward_limit_kw for f in data.park.network.feeders],
         "asset_renewable": data.generator_renewable,
+        "renewable_clearing_price": renewable_clearing_price(pool_dual, booked),
+        **ordered,
     }
     # Dims and attributes from the declaration (market.dispatch.variables), values by name.
     variables = {name: (spec.dims, arrays[name], spec.attrs()) for name, spec in RESULT_VARIABLES.items()}
@@ -368,6 +397,7 @@ def window_result(solution: SolutionArrays, data: DispatchData, outcome: SolveOu
         "solver_status": outcome.status,
         "objective_krw": outcome.objective_krw if outcome.objective_krw is not None else float("nan"),
         "binding_limits": json.dumps([limit.__dict__ for limit in binding]),
+        "contracts": json.dumps([outcome.__dict__ for outcome in contract_report(data, booked)] if booked else []),
         "units": "energy kW h per step (time: sum); money KRW; prices KRW/(kW h); power kW; see units_note",
         **global_attrs(data.park.name, f"{data.park.name}: day-ahead market clearing"),
     }

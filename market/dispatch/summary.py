@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import xarray as xr
 
@@ -30,6 +30,14 @@ class DispatchSummary:
     binding_limits : list of dict
     figures : SpanFigures or None
         Every figure of the window (:func:`market.figures.span_figures`; no sunlight fund).
+    matched_any_kwh, matched_renewable_kwh : float
+        Energy cleared for order-book bids, by product: any park energy, renewable only [kWh].
+    contract_delivered_kwh, contract_shortfall_kwh : float
+        Bilateral contract energy delivered and short [kWh].
+    deferrable_kwh, curtailed_kwh : float
+        Flexibility used: deferrable load scheduled, curtailable load shed [kWh].
+    contracts : list of dict
+        Per contract: name, seller, buyer, delivered and short [kWh], shortfall settlement [KRW].
     """
 
     load_kwh: float
@@ -44,6 +52,13 @@ class DispatchSummary:
     saving_krw: float
     binding_limits: list
     figures: SpanFigures | None = None
+    matched_any_kwh: float = 0.0
+    matched_renewable_kwh: float = 0.0
+    contract_delivered_kwh: float = 0.0
+    contract_shortfall_kwh: float = 0.0
+    deferrable_kwh: float = 0.0
+    curtailed_kwh: float = 0.0
+    contracts: list = field(default_factory=list)
 
     @property
     def saving_share(self) -> float:
@@ -67,4 +82,17 @@ def summarize(dataset: xr.Dataset) -> DispatchSummary:
         saving_krw=figures.saving_krw,
         binding_limits=json.loads(dataset.attrs.get("binding_limits", "[]")),
         figures=figures,
+        **{f"{name}_kwh": _total(dataset, variable) for name, variable in ORDER_TOTALS.items()},
+        contracts=json.loads(dataset.attrs.get("contracts", "[]")),
     )
+
+
+#: Summary field (without ``_kwh``) -> result variable it totals (files without order variables: 0).
+ORDER_TOTALS = {"matched_any": "matched_any", "matched_renewable": "matched_renewable",
+                "contract_delivered": "contract_delivered", "contract_shortfall": "contract_shortfall",
+                "deferrable": "deferrable_load", "curtailed": "curtailed_load"}
+
+
+def _total(dataset: xr.Dataset, name: str) -> float:
+    """Sum of a (time, participant) energy over the window [kWh], 0 when the file lacks it."""
+    return float(dataset[name].sum()) if name in dataset else 0.0

@@ -92,6 +92,22 @@ RESULT_VARIABLES: dict[str, Variable] = {v.name: v for v in (
        "Limit on power from the feeder to the main bus.", over_entities="mean"),
     _v("asset_renewable", ("asset",), ONE, "counts as renewable under RE100", None,
        "Flag: 1 for PV and wind, 0 for waste heat (ORC) and fuel cells (RE100 v4.1).", over_entities="mean"),
+    _v("renewable_clearing_price", ("time",), KRW_PER_KWH, "clearing price of renewable-only energy (duals)", MEAN,
+       "Dual of the pool balance plus the largest dual of a seller's renewable limit: what one more kWh "
+       "of renewable energy is worth to renewable-only bids (the pool's price where it is not scarce).",
+       over_entities="mean"),
+    _v("matched_any", _TP, KWH, "bought through any-product bids", SUM,
+       "Energy the participant's order-book bids for any park energy cleared (0 without an order book)."),
+    _v("matched_renewable", _TP, KWH, "bought through renewable-only bids", SUM,
+       "Energy the participant's renewable-only bids cleared, all of it from sellers' renewable generation."),
+    _v("contract_delivered", _TP, KWH, "received under bilateral contracts", SUM,
+       "Energy delivered to the participant as buyer of standing bilateral contracts (part of bought)."),
+    _v("contract_shortfall", _TP, KWH, "contracted but not delivered", SUM,
+       "Contract energy the participant was due as buyer and did not get (settled by the contract's rule)."),
+    _v("deferrable_load", _TP, KWH, "deferrable load scheduled", SUM,
+       "Energy of the participant's deferrable loads placed in the step (part of load)."),
+    _v("curtailed_load", _TP, KWH, "load shed at its value of lost load", SUM,
+       "Curtailable load the participant sheds in the step (load excludes it)."),
 )}
 
 #: Variables the batch adds to its chunk and scenario files.

@@ -3,16 +3,23 @@
 Rule (defaults in ``microgrid/data/settlement/sunlight_income.toml``, after
 Sinan county's 2018 ordinance; overridable in the park file's ``[income]``):
 
-1. Each participant's saving of the quarter is its grid-only bill less its
-   net cost (both incl. VAT, from the settled days) [KRW]. Every
-   participant with a positive saving pays ``fund_share`` of it into
-   ``park:sunlight_fund`` (rounded half to even per participant).
+1. The fund's base is the **trading surplus** (DOMAIN.md: "a share of the
+   trading surplus is paid into a fund"): each participant's gain of the
+   quarter from the park's market against its grid alternative
+   (:func:`market.figures.trading_surplus`, summed in the settled days'
+   statistics; excl. VAT) [KRW]. A tenant's own self-consumption and its own
+   exports are not part of it. Every participant with a positive surplus pays
+   ``fund_share`` of it into ``park:sunlight_fund`` (rounded half to even per
+   participant). The table still shows the saving against grid-only for reference.
 2. The quarter's fund inflow is paid out in the same settlement:
    ``tenant_share`` to eligible tenants in proportion to the energy they
    bought in direct trades (``energy_bought``) or the roof area they lend
    (``roof_area``), the rest to their workers, per head x ``worker_weight``
    (``eligible_workers`` overrides a tenant's ``workers``), into
-   ``participant:<P>:workers``.
+   ``participant:<P>:workers``; or, with a worker register
+   (:mod:`market.income.workers`), per registered worker x its weight into
+   the worker's own account ``worker:<id>``, for the workers eligible that
+   quarter by their start date and lag.
 3. A tenant is eligible once it has been settled for
    ``eligibility_lag_quarters`` quarters before this one (newcomers wait,
    as in Sinan). When nobody is eligible, the inflow stays in the fund.
@@ -40,6 +47,7 @@ from market.ledger import Leg, Ledger, LedgerEntry
 from market.ledger.money import round_half_even
 from market.ledger.vocabulary import LegKind, SettlementKind
 from market.settlement import accounts
+from market.income.workers import WorkerRegister
 from market.settlement.config import SettlementRules
 from microgrid.errors import EngineInputError
 from microgrid.park import Park
@@ -47,7 +55,7 @@ from microgrid.park import Park
 #: Key of an income settlement's ``meta``: participant -> eligible headcount its workers were paid for.
 WORKER_HEADS = "worker_heads"
 
-STATEMENT_COLUMNS = ["participant", "saving_krw", "contribution_krw", "eligible", "basis", "tenant_krw",
+STATEMENT_COLUMNS = ["participant", "saving_krw", "trading_surplus_krw", "contribution_krw", "eligible", "basis", "tenant_krw",
                      "heads", "workers_krw", "per_worker_krw"]
 
 
@@ -73,6 +81,7 @@ class IncomeSettlement:
     table: pd.DataFrame
     entries: list[LedgerEntry]
     carried_in_krw: int = 0
+    workers: pd.DataFrame | None = None  # with a register: worker_id, employer, weight, eligible, krw [KRW]
 
 
 def carried_forward_krw(ledger: Ledger, before: dt.date) -> int:
@@ -124,8 +133,13 @@ def allocate_largest_remainder(total: int, weights: list[float]) -> list[int]:
     return [int(value) for value in shares]
 
 
-def settle_income(ledger: Ledger, park: Park, rules: SettlementRules, quarter: str) -> IncomeSettlement:
-    """Collect and pay a quarter's sunlight income on ``ledger`` (replaces an earlier one)."""
+def settle_income(ledger: Ledger, park: Park, rules: SettlementRules, quarter: str,
+                  register: WorkerRegister | None = None) -> IncomeSettlement:
+    """Collect and pay a quarter's sunlight income on ``ledger`` (replaces an earlier one).
+
+    With ``register`` the workers' part is paid to each eligible registered worker
+    (``worker:<id>``) by weight; without it, per head into ``participant:<P>:workers``.
+    """
     period = parse_quarter(quarter)
     start, end = period.start_time.date(), period.end_time.date()
     stats = ledger.day_stats(start, end)
@@ -134,14 +148,21 @@ def settle_income(ledger: Ledger, park: Park, rules: SettlementRules, quarter: s
     rule = rules.income
     first_seen = ledger.day_stats(dt.date(1900, 1, 1), end).groupby("participant")["day"].min()
     eligible_before = (period - max(rule.eligibility_lag_quarters - 1, 0)).start_time.date()
-    totals = stats.groupby("participant")[["grid_only_bill_krw", "net_cost_krw", "bought_kwh"]].sum()
+    unknown = stats.loc[stats["trading_surplus_krw"].isna(), "day"]
+    if len(unknown):
+        raise EngineInputError(
+            f"--quarter = {quarter!r}: day {min(unknown)} was settled before the ledger recorded trading surpluses "
+            f"(the fund's base); re-settle the quarter's days first (`microgrid settle --date ...`)")
+    totals = stats.groupby("participant")[["grid_only_bill_krw", "net_cost_krw", "bought_kwh",
+                                           "trading_surplus_krw"]].sum()
     rows, legs = [], []
     inflow = 0
     for participant in park.participants:
         name = participant.name
         saving = float(totals.loc[name, "grid_only_bill_krw"] - totals.loc[name, "net_cost_krw"]) \
             if name in totals.index else 0.0
-        contribution = round_half_even(rule.fund_share * saving) if saving > 0 else 0
+        surplus = float(totals.loc[name, "trading_surplus_krw"]) if name in totals.index else 0.0
+        contribution = round_half_even(rule.fund_share * surplus) if surplus > 0 else 0
         if contribution:
             legs += [Leg(accounts.cash(name), LegKind.INCOME_CONTRIBUTION, quarter, -float(contribution)),
                      Leg(accounts.SUNLIGHT_FUND, LegKind.INCOME_CONTRIBUTION, name, float(contribution))]
@@ -151,34 +172,65 @@ def settle_income(ledger: Ledger, park: Park, rules: SettlementRules, quarter: s
             rule.eligibility_lag_quarters == 0 or first_seen[name] < eligible_before))
         basis = (float(totals.loc[name, "bought_kwh"]) if name in totals.index else 0.0) \
             if rule.tenant_basis == "energy_bought" else participant.roof_area_m2
-        heads = rule.eligible_workers.get(name, participant.workers)
-        rows.append({"participant": name, "saving_krw": saving, "contribution_krw": contribution,
-                     "eligible": eligible, "basis": basis if eligible else 0.0, "heads": heads if eligible else 0})
+        if register is None:
+            heads = rule.eligible_workers.get(name, participant.workers)
+            units = heads * rule.worker_weight
+        else:
+            mine = [w for w in register.of(name) if w.eligible(period, rule.eligibility_lag_quarters)]
+            heads, units = len(mine), sum(w.weight for w in mine) * rule.worker_weight
+        rows.append({"participant": name, "saving_krw": saving, "trading_surplus_krw": surplus,
+                     "contribution_krw": contribution, "eligible": eligible, "basis": basis if eligible else 0.0,
+                     "heads": heads if eligible else 0, "units": units if eligible else 0.0})
     table = pd.DataFrame(rows)
+    # the workers' side of the split: one weight per participant (headcount) or per registered worker
+    if register is None:
+        payees = [(row.participant, None, row.units) for row in table.itertuples(index=False)]
+    else:
+        eligible_employers = set(table.loc[table["eligible"], "participant"])
+        payees = [(w.employer, w, w.weight * rule.worker_weight if w.employer in eligible_employers
+                   and w.eligible(period, rule.eligibility_lag_quarters) else 0.0) for w in register.workers]
     tenant_basis = table["basis"].sum()
-    worker_units = (table["heads"] * rule.worker_weight).sum()
+    worker_units = sum(units for _, _, units in payees)
     tenant_weight = rule.tenant_share if tenant_basis > 0 else 0.0
     worker_weight = (1 - rule.tenant_share) if worker_units > 0 else 0.0
     weights = [tenant_weight * b / tenant_basis if tenant_basis else 0.0 for b in table["basis"]]
-    weights += [worker_weight * h * rule.worker_weight / worker_units if worker_units else 0.0
-                for h in table["heads"]]
+    weights += [worker_weight * units / worker_units if worker_units else 0.0 for _, _, units in payees]
     carried = carried_forward_krw(ledger, start)
     shares = allocate_largest_remainder(inflow + carried, weights) if sum(weights) > 0 else [0] * len(weights)
     count = len(table)
-    table["tenant_krw"], table["workers_krw"] = shares[:count], shares[count:]
+    table["tenant_krw"] = shares[:count]
+    worker_shares = shares[count:]
+    by_employer: dict[str, int] = {}
+    for (employer, _, _), krw in zip(payees, worker_shares):
+        by_employer[employer] = by_employer.get(employer, 0) + krw
+    table["workers_krw"] = [by_employer.get(name, 0) for name in table["participant"]]
     table["per_worker_krw"] = [w / h if h else 0.0 for w, h in zip(table["workers_krw"], table["heads"])]
     paid = 0
     for row in table.itertuples(index=False):
         if row.tenant_krw:
             legs += [Leg(accounts.SUNLIGHT_FUND, LegKind.INCOME_TENANT, row.participant, -float(row.tenant_krw)),
                      Leg(accounts.cash(row.participant), LegKind.INCOME_TENANT, quarter, float(row.tenant_krw))]
-        if row.workers_krw:
+        if row.workers_krw and register is None:
             legs += [Leg(accounts.SUNLIGHT_FUND, LegKind.INCOME_WORKERS, row.participant, -float(row.workers_krw)),
                      Leg(accounts.workers(row.participant), LegKind.INCOME_WORKERS, f"{quarter} {row.heads} heads",
                          float(row.workers_krw))]
         paid += int(row.tenant_krw) + int(row.workers_krw)
+    worker_table = None
+    if register is not None:
+        for (employer, worker, _), krw in zip(payees, worker_shares):
+            if krw:
+                legs += [Leg(accounts.SUNLIGHT_FUND, LegKind.INCOME_WORKERS, worker.worker_id, -float(krw)),
+                         Leg(accounts.worker(worker.worker_id), LegKind.INCOME_WORKERS, f"{quarter} {employer}",
+                             float(krw))]
+        worker_table = pd.DataFrame({
+            "worker_id": [w.worker_id for _, w, _ in payees], "employer": [e for e, _, _ in payees],
+            "weight": [w.weight for _, w, _ in payees], "eligible": [units > 0 for _, _, units in payees],
+            "krw": worker_shares})
     key = SettlementKind.INCOME.key(quarter)
     heads = {row.participant: int(row.heads) for row in table.itertuples(index=False) if row.workers_krw}
-    meta = {"quarter": quarter, "carried_in_krw": carried if paid else 0, "rule": {**rule.model_dump(), "source": rule.source}, WORKER_HEADS: heads}
+    meta = {"quarter": quarter, "base": "trading_surplus", "carried_in_krw": carried if paid else 0,
+            "rule": {**rule.model_dump(), "source": rule.source}, WORKER_HEADS: heads,
+            "worker_register": None if register is None else len(register)}
     entries = ledger.replace_settlement(key, SettlementKind.INCOME, start, end, park.name, legs, None, meta)
-    return IncomeSettlement(key, inflow, paid, table[STATEMENT_COLUMNS], entries, carried if paid else 0)
+    return IncomeSettlement(key, inflow, paid, table[STATEMENT_COLUMNS], entries, carried if paid else 0,
+                            worker_table)

@@ -1,13 +1,15 @@
 """Double-entry ledger of the park's money, in a SQL database (SQLAlchemy 2 + Alembic)."""
 
-from market.ledger.models import Account, DayStat, Entry, Settlement
+from market.ledger.models import Account, Closure, DayStat, Entry, Settlement
 from market.ledger.money import ROUNDING_ACCOUNT, Leg, round_legs
-from market.ledger.store import Ledger, LedgerEntry, LedgerTables, open_ledger, settled_day_count
-from market.ledger.vocabulary import AccountName, LegKind, SettlementKind
+from market.ledger.store import ClosedMonth, Ledger, LedgerEntry, LedgerTables, open_ledger, settled_day_count
+from market.ledger.vocabulary import AccountName, LegKind, PostingKind, SettlementKind
 
 __all__ = [
     "Account",
     "AccountName",
+    "ClosedMonth",
+    "Closure",
     "DayStat",
     "Entry",
     "Ledger",
@@ -15,6 +17,7 @@ __all__ = [
     "LedgerTables",
     "Leg",
     "LegKind",
+    "PostingKind",
     "ROUNDING_ACCOUNT",
     "Settlement",
     "SettlementKind",

@@ -5,15 +5,21 @@ The schema is created and upgraded by the Alembic revisions in
 
 * ``ledger_accounts``: one row per account, e.g. ``participant:T01:cash``,
   ``park:kepco``, ``park:operator_fees``, ``park:rounding``.
-* ``ledger_settlements``: one row per settled period, keyed by ``key``
-  (``day:2026-07-01``, ``basic:2026-07``, ``income:2026-Q3``). Re-settling a
-  period deletes its row, entries and statistics and writes new ones in the
-  same transaction.
+* ``ledger_settlements``: one row per *posting* (an entry set). ``period_key``
+  is the settled period (``day:2026-07-01``, ``basic:2026-07``,
+  ``income:2026-Q3``); ``version`` counts its settlements (1, 2, ...);
+  ``posting`` is ``settlement`` or ``reversal`` (entries with the opposite
+  amounts of the version in ``reverses_id``); ``booked_on`` is the day the
+  entries are booked on. ``key`` is the posting's own unique key. Re-settling
+  a changed period posts a reversal of its current version and a new
+  version; nothing is ever updated or deleted (revision ``0004`` adds
+  triggers that refuse it).
 * ``ledger_entries``: the legs. ``amount_krw`` is an exact integer [KRW];
   positive means money *into* the account, negative money out. The legs of
   every settlement sum to 0 KRW.
 * ``ledger_day_stats``: per participant and settled day, the energy figures
   that monthly statements, the basic charge, RE100 and sunlight income need.
+* ``ledger_closures``: one row per closed month (``microgrid close``).
 * ``safety_alarms``: the alarm log of the safety monitoring (``market.safety``),
   appended to, never rewritten.
 
@@ -51,6 +57,23 @@ class Settlement(Base):
     period_end: Mapped[dt.date] = mapped_column(Date, nullable=False)  # inclusive
     park: Mapped[str] = mapped_column(String(200), nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    meta: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    period_key: Mapped[str | None] = mapped_column(String(80), index=True, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    posting: Mapped[str] = mapped_column(String(16), nullable=False, default="settlement")
+    reverses_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    booked_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class Closure(Base):
+    """A closed month (revision ``0004_append_only``): its postings are never changed again."""
+
+    __tablename__ = "ledger_closures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), unique=True, nullable=False)  # YYYY-MM
+    park: Mapped[str] = mapped_column(String(200), nullable=False)
+    closed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
     meta: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
 
 
@@ -91,6 +114,9 @@ class DayStat(Base):
     nonrenewable_onsite_kwh: Mapped[float] = mapped_column(Float, nullable=False)
     renewable_claimed_kwh: Mapped[float] = mapped_column(Float, nullable=False)
     hourly_matched_kwh: Mapped[float] = mapped_column(Float, nullable=False)
+    # The sunlight fund's base (market.figures.trading_surplus, excl. VAT); None on days settled
+    # before revision 0003, which the income settlement refuses until they are re-settled.
+    trading_surplus_krw: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class AlarmRecord(Base):

@@ -52,6 +52,14 @@ class SettlementKind(StrEnum):
         return f"{self.value}:{period}"
 
 
+class PostingKind(StrEnum):
+    """What a posting (``ledger_settlements.posting``) is: a version of a period's settlement, or the
+    reversal of one (its entries with the opposite amounts)."""
+
+    SETTLEMENT = "settlement"
+    REVERSAL = "reversal"
+
+
 class AccountName(StrEnum):
     """Names of the ledger's accounts (``ledger_accounts.name``).
 
@@ -77,6 +85,11 @@ class AccountName(StrEnum):
         return f"{PARTICIPANT_PREFIX}{participant}:workers"
 
     @staticmethod
+    def worker(worker_id: str) -> str:
+        """Account of one registered worker's sunlight income (``worker:<id>``, see market.income.workers)."""
+        return f"{WORKER_PREFIX}{worker_id}"
+
+    @staticmethod
     def of_participant(participant: str) -> str:
         """Prefix of every account of ``participant`` (for ``account_prefix`` filters)."""
         return f"{PARTICIPANT_PREFIX}{participant}:"
@@ -89,3 +102,5 @@ class AccountName(StrEnum):
 
 #: Prefix of every participant account.
 PARTICIPANT_PREFIX = "participant:"
+#: Prefix of every registered worker's account.
+WORKER_PREFIX = "worker:"

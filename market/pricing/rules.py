@@ -34,6 +34,17 @@ class PricingContext:
         Platform fee paid by the buyer [KRW/kWh].
     seller_share : float
         Seller's share of the saving under ``shared_savings`` [-].
+    pool_price : numpy.ndarray, optional
+        (time,) the pool balance's dual: one clearing price per step, or (time, buyer) the
+        clearing price of the product each buyer buys (renewable-only bidders: the pool's plus
+        the renewable premium) [KRW/kWh] (``pay_as_clear``; without it, the mean clearing price
+        over the sellers' feeders).
+    seller_floor_price : numpy.ndarray, optional
+        (time, seller) least price each seller accepts: its accepted offers' minimum
+        price where it has an order book, else the export price [KRW/kWh].
+    buyer_ceiling_price : numpy.ndarray, optional
+        (time, buyer) most each buyer pays the seller: its accepted bids' maximum price
+        where it has an order book, else its grid price less the fee [KRW/kWh].
     """
 
     export_price: np.ndarray
@@ -41,12 +52,26 @@ class PricingContext:
     seller_clearing_price: np.ndarray
     fee: float
     seller_share: float
+    pool_price: np.ndarray | None = None
+    seller_floor_price: np.ndarray | None = None
+    buyer_ceiling_price: np.ndarray | None = None
 
     def band(self) -> tuple[np.ndarray, np.ndarray]:
-        """Lowest and highest individually rational price, (time, 1, buyer) [KRW/kWh]."""
-        floor = np.broadcast_to(self.export_price[:, None, None], (len(self.export_price), 1, self.buyer_import_price.shape[1]))
-        ceiling = (self.buyer_import_price - self.fee)[:, None, :]
-        return floor, np.maximum(ceiling, floor)
+        """Lowest and highest individually rational price, (time, 1 or seller, buyer) [KRW/kWh].
+
+        Without order books: [export price, buyer's grid price - fee]. With them,
+        each side's orders replace its default; where a seller's floor lies above a
+        bidder's ceiling the bidder's ceiling holds (a bid is never charged above
+        its stated price).
+        """
+        if self.seller_floor_price is None and self.buyer_ceiling_price is None:
+            floor = np.broadcast_to(self.export_price[:, None, None],
+                                    (len(self.export_price), 1, self.buyer_import_price.shape[1]))
+            ceiling = (self.buyer_import_price - self.fee)[:, None, :]
+            return floor, np.maximum(ceiling, floor)
+        floor = self.seller_floor_price[:, :, None]
+        ceiling = self.buyer_ceiling_price[:, None, :]
+        return np.minimum(floor, ceiling), np.broadcast_to(ceiling, np.broadcast_shapes(floor.shape, ceiling.shape))
 
 
 def marginal_price(context: PricingContext) -> np.ndarray:
@@ -70,6 +95,26 @@ def shared_savings_price(context: PricingContext) -> np.ndarray:
     """
     floor, ceiling = context.band()
     return floor + context.seller_share * (ceiling - floor)
+
+
+def pay_as_clear_price(context: PricingContext) -> np.ndarray:
+    """Pay-as-clear: one price per step, the pool balance's dual, clipped into each pair's band.
+
+    Every accepted bid is at or above the pool's dual and every accepted offer at or
+    below it (the LP's merit order), so the clip only acts where a demand charge
+    or a congested feeder moved the dual.
+    """
+    floor, ceiling = context.band()
+    pool = context.pool_price if context.pool_price is not None else context.seller_clearing_price.mean(axis=1)
+    pool = np.asarray(pool, dtype=float)
+    pool = pool[:, None, None] if pool.ndim == 1 else pool[:, None, :]
+    return np.clip(pool, floor, ceiling)
+
+
+def pay_as_bid_price(context: PricingContext) -> np.ndarray:
+    """Pay-as-bid: each buyer pays its own bid (a tenant without bids: its grid price less the fee)."""
+    floor, ceiling = context.band()
+    return np.broadcast_to(ceiling, np.broadcast_shapes(floor.shape, ceiling.shape))
 
 
 def _cheapest_ceiling(buyer_ceiling: np.ndarray, may_buy: np.ndarray, export_price: np.ndarray) -> np.ndarray:
@@ -130,6 +175,11 @@ PRICING_RULES: dict[str, PricingRule] = {
                                                 _marginal_cost),
     PricingRuleName.SHARED_SAVINGS.value: PricingRule(PricingRuleName.SHARED_SAVINGS.value, shared_savings_price,
                                                       _shared_savings_floor, _shared_savings_cost),
+    # Before the clearing only the band is sure, as for the dual-based rule.
+    PricingRuleName.PAY_AS_CLEAR.value: PricingRule(PricingRuleName.PAY_AS_CLEAR.value, pay_as_clear_price,
+                                                    _marginal_floor, _marginal_cost),
+    PricingRuleName.PAY_AS_BID.value: PricingRule(PricingRuleName.PAY_AS_BID.value, pay_as_bid_price,
+                                                  _marginal_floor, _marginal_cost),
 }
 if tuple(sorted(PRICING_RULES)) != PRICING_RULE_NAMES:  # pragma: no cover - a rule added to one side only
     raise ImportError(f"PRICING_RULES {sorted(PRICING_RULES)} and microgrid.park.PricingRuleName "

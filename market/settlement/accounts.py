@@ -2,7 +2,8 @@
 
 Participant accounts: ``participant:<P>:cash`` (what the participant pays and
 receives) and ``participant:<P>:workers`` (sunlight income held for its
-workers). Park accounts: ``park:operator_fees`` (platform fees),
+workers, by headcount) or, with a worker register, ``worker:<id>`` (each
+registered worker's own share). Park accounts: ``park:operator_fees`` (platform fees),
 ``park:kepco`` (KEPCO, the grid supplier), ``park:grid_export_buyer``
 (buyer of exports at SMP and of their RECs), ``park:rounding`` (rounding
 remainders) and ``park:sunlight_fund`` (the sunlight-income fund).
@@ -19,3 +20,4 @@ SUNLIGHT_FUND = AccountName.SUNLIGHT_FUND
 ROUNDING = AccountName.ROUNDING
 cash = AccountName.cash
 workers = AccountName.workers
+worker = AccountName.worker

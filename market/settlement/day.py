@@ -9,8 +9,11 @@ Per day (one ledger settlement ``day:YYYY-MM-DD``, written in one transaction):
 * KEPCO energy bill of each participant's imports
   (:func:`market.settlement.kepco.energy_bill`): energy by band, climate and
   fuel-cost adders, power-industry fund, VAT, paid to ``park:kepco``;
-* exports: SMP x export from ``park:grid_export_buyer``, plus the REC price
-  on the renewable share of the export (unless RECs are retained);
+* exports: SMP x export from ``park:grid_export_buyer``, plus the REC value
+  on the REC-eligible export where the seller holds the certificates and the
+  park sells them (:func:`market.settlement.kepco.rec_price_on_export` and
+  :func:`~market.settlement.kepco.rec_eligible_kwh`: the rule the dispatch
+  LP values exports by, so both agree);
 * imbalance when metered data are given (:mod:`market.settlement.imbalance`).
 
 Every participant's entries are summed per (kind, detail) and rounded half
@@ -33,8 +36,9 @@ from market.re100.attribution import attribute_origins
 from market.settlement import accounts
 from market.settlement.config import SettlementRules, rules_for
 from market.settlement.imbalance import imbalance, metered_dataset
-from market.settlement.kepco import energy_bill, peak_demand_kw
+from market.settlement.kepco import energy_bill, peak_demand_kw, rec_eligible_kwh, rec_price_on_export
 from market.settlement.metered import Metered
+from market.settlement.sources import day_sources
 from microgrid.errors import EngineInputError
 from microgrid.park import Park
 from microgrid.tariffs import BANDS, load_tariff, tariff_day
@@ -98,6 +102,25 @@ def check_dataset(park: Park, dataset: xr.Dataset) -> dt.date:
         raise EngineInputError(f"dispatch result: date = {dataset.attrs['date']!r}: expected YYYY-MM-DD") from None
 
 
+def renewable_generation_kwh(dataset: xr.Dataset, participants: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(time, participant) scheduled PV and wind generation of each owner and its renewable surplus
+    (available PV and wind less load, at least 0) [kWh]: what :func:`rec_eligible_kwh` takes."""
+    generation = np.zeros((dataset.sizes["time"], len(participants)))
+    available = np.zeros_like(generation)
+    position = {name: index for index, name in enumerate(participants)}
+    scheduled = dataset["asset_generation"].transpose("time", "asset").values
+    # a dispatch result carries what could have been generated; a Dataset without it, what was
+    could = (dataset["available_generation"].transpose("time", "asset").values
+             if "available_generation" in dataset else scheduled)
+    renewable = np.asarray(dataset["asset_renewable"].values, dtype=bool)
+    for column, owner in enumerate(dataset["asset_owner"].values):
+        if renewable[column]:
+            generation[:, position[str(owner)]] += scheduled[:, column]
+            available[:, position[str(owner)]] += could[:, column]
+    load = dataset["load"].transpose("time", "participant").values
+    return generation, np.maximum(available - load, 0.0)
+
+
 def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = None,
              metered: Metered | None = None) -> DayLegs:
     """Exact legs and statistics of one day (nothing is written).
@@ -144,13 +167,13 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
     export_price = dataset["export_price"].values
     scheduled_import = dataset["grid_import"].values
     scheduled_export = dataset["grid_export"].values
-    renewable_export = (origins if physical is dataset else attribute_origins(
-        dataset, rec_retained_on_export=rules.rec_retained_on_export))["renewable_export"].values
+    renewable_generation, renewable_surplus = renewable_generation_kwh(dataset, participants)
     balance = imbalance(dataset, metered) if metered is not None else None
     physical_load, physical_import = physical["load"].values, physical["grid_import"].values
     physical_export = physical["grid_export"].values
     bought, sold = dataset["bought"].values, dataset["sold"].values
     origin_values = {var: origins[var].values for var in origins.data_vars}
+    import_price = dataset["import_price"].transpose("time", "participant").values
     calendars: dict[str, tuple] = {}  # tariff -> (bands, energy rates, demand-charge mask) of the day's steps
     stats = []
     for position, name in enumerate(participants):
@@ -177,9 +200,12 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
             smp = float((scheduled_export[:, position] * export_price).sum())
             legs += [Leg(cash[name], LegKind.EXPORT_SMP, "", smp, exported),
                      Leg(accounts.GRID_EXPORT_BUYER, LegKind.EXPORT_SMP, name, -smp, exported)]
-            rec_kwh = float(renewable_export[:, position].sum())
-            if rec_kwh > 0 and not rules.rec_retained_on_export:
-                rec = rec_kwh * rules.rec_price_krw_per_kwh
+            rec_price = rec_price_on_export(rules.rec_price_krw_per_kwh, rules.rec_retained_on_export,
+                                            park.participant(name).holds_recs)
+            rec_kwh = float(rec_eligible_kwh(scheduled_export[:, position], renewable_generation[:, position],
+                                             renewable_surplus[:, position]).sum())
+            if rec_kwh > 0 and rec_price > 0:
+                rec = rec_kwh * rec_price
                 legs += [Leg(cash[name], LegKind.EXPORT_REC, "", rec, rec_kwh),
                          Leg(accounts.GRID_EXPORT_BUYER, LegKind.EXPORT_REC, name, -rec, rec_kwh)]
         if balance is not None:
@@ -216,13 +242,20 @@ def day_legs(park: Park, dataset: xr.Dataset, rules: SettlementRules | None = No
             "nonrenewable_onsite_kwh": column["nonrenewable_onsite"],
             "renewable_claimed_kwh": column["claimed"],
             "hourly_matched_kwh": column["matched"],
+            # the sunlight fund's base (market.figures.trading_surplus, here from the day's own trade legs):
+            # the grid alternative of what it bought and sold, plus what the trades paid and earned it
+            "trading_surplus_krw": float((bought[:, position] * import_price[:, position]).sum()
+                                         - (sold[:, position] * export_price).sum()
+                                         + sum(trade_amounts.get(cash[name], []))),
         })
     return DayLegs(day, legs, stats)
 
 
 def settle_day(ledger: Ledger, park: Park, dataset: xr.Dataset, rules: SettlementRules | None = None,
-               metered: Metered | None = None, meta: dict | None = None) -> DaySettlement:
-    """Settle one dispatch day on ``ledger``, replacing any earlier settlement of that day.
+               metered: Metered | None = None, meta: dict | None = None,
+               reason: str | None = None) -> DaySettlement:
+    """Settle one dispatch day on ``ledger``: its first version, nothing when unchanged, or a
+    reversal of the earlier version and a new one (:meth:`market.ledger.Ledger.post_settlement`).
 
     Everything is computed before the database is touched; the write is one
     transaction, so bad input or a crash leaves the ledger as it was.
@@ -231,17 +264,23 @@ def settle_day(ledger: Ledger, park: Park, dataset: xr.Dataset, rules: Settlemen
     ----------
     meta : dict, optional
         Extra JSON-serialisable items stored with the settlement (a batch
-        records its scenario and the day's objective there).
+        records its scenario and the day's objective there). Its ``inputs``
+        items (e.g. the dispatch file's hash) join the computed ones
+        (:func:`market.settlement.sources.day_sources`).
+    reason : str, optional
+        Why the day is settled again (default: which inputs changed).
 
     Returns
     -------
     DaySettlement
     """
+    rules = rules or rules_for(park)
     built = day_legs(park, dataset, rules, metered)
-    meta = {**(meta or {}), "pricing_rule": dataset.attrs.get("pricing_rule"), "metered": metered is not None,
+    inputs = {**day_sources(park, built.day, dataset, rules, metered), **(meta or {}).get("inputs", {})}
+    meta = {**(meta or {}), "inputs": inputs, "pricing_rule": dataset.attrs.get("pricing_rule"), "metered": metered is not None,
             "trade_fee_krw_per_kwh": float(dataset.attrs["trade_fee_krw_per_kwh"]),
             "solver_status": dataset.attrs.get("solver_status")}
     key = day_key(built.day)
-    entries = ledger.replace_settlement(key, SettlementKind.DAY, built.day, built.day, park.name, built.legs,
-                                        built.stats, meta)
+    entries = ledger.post_settlement(key, SettlementKind.DAY, built.day, built.day, park.name, built.legs,
+                                     built.stats, meta, reason)
     return DaySettlement(key, built.day, entries, pd.DataFrame(built.stats))

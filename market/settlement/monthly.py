@@ -19,6 +19,7 @@ from market.ledger import Leg, Ledger, LedgerEntry
 from market.ledger.vocabulary import LegKind, SettlementKind
 from market.settlement import accounts
 from market.settlement.kepco import basic_bill, billing_demand_kw
+from market.settlement.sources import tariffs_in_force
 from microgrid.errors import EngineInputError
 from microgrid.park import Park
 from microgrid.tariffs import load_tariff
@@ -56,8 +57,26 @@ def monthly_peaks(ledger: Ledger, month: str) -> pd.DataFrame:
     return stats.pivot_table(index="participant", columns="month", values="peak_demand_kw", aggfunc="max")
 
 
+def peaks_before(ledger: Ledger, day: dt.date) -> dict[str, dict[str, float]]:
+    """Participant -> ``"YYYY-MM"`` -> peak demand [kW] of the days settled before ``day`` in its 12-month window.
+
+    What the dispatch of ``day`` takes as its billing floors
+    (:func:`market.dispatch.inputs.billing_floors_kw`, KEPCO's rule of
+    :func:`market.settlement.kepco.billing_demand_kw`, as this module bills).
+    """
+    current = pd.Period(day, freq="M")
+    stats = ledger.day_stats((current - 11).start_time.date(), day - dt.timedelta(days=1))
+    peaks: dict[str, dict[str, float]] = {}
+    for row in stats.itertuples(index=False):
+        month = str(pd.Period(row.day, freq="M"))
+        known = peaks.setdefault(str(row.participant), {})
+        known[month] = max(known.get(month, 0.0), float(row.peak_demand_kw))
+    return peaks
+
+
 def settle_basic_charge(ledger: Ledger, park: Park, month: str) -> BasicSettlement:
-    """Settle ``month``'s basic charge for every participant (replaces an earlier one)."""
+    """Settle ``month``'s basic charge for every participant on the peaks of its settled days'
+    current versions (a changed charge posts a reversal and a new version; an unchanged one nothing)."""
     period = parse_month(month)
     first, last = period.start_time.date(), period.end_time.date()
     if ledger.day_stats(first, last).empty:
@@ -68,7 +87,7 @@ def settle_basic_charge(ledger: Ledger, park: Park, month: str) -> BasicSettleme
         tariff = load_tariff(participant.tariff, first)
         history = peaks.loc[participant.name].dropna().to_dict() if participant.name in peaks.index else {}
         demand = billing_demand_kw(history, month, participant.contract_power_kw,
-                                   tariff.billing_demand_floor_fraction)
+                                   tariff.billing_demand_floor_fraction, participant.billing_demand_kw)
         bill = basic_bill(tariff, demand)
         account = accounts.cash(participant.name)
         legs += [Leg(account, LegKind.KEPCO_BASIC, f"{demand:.1f} kW", -bill.basic_krw),
@@ -78,7 +97,8 @@ def settle_basic_charge(ledger: Ledger, park: Park, month: str) -> BasicSettleme
         rows.append({"participant": participant.name, "billing_demand_kw": demand, "basic_krw": bill.basic_krw,
                      "fund_krw": bill.fund_krw, "vat_krw": bill.vat_krw})
     key = SettlementKind.BASIC.key(month)
-    entries = ledger.replace_settlement(key, SettlementKind.BASIC, first, last, park.name, legs, None, {"month": month})
+    meta = {"month": month, "inputs": {"tariffs": tariffs_in_force(park, first)}}
+    entries = ledger.post_settlement(key, SettlementKind.BASIC, first, last, park.name, legs, None, meta)
     return BasicSettlement(key, entries, pd.DataFrame(rows))
 
 

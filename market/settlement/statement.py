@@ -1,8 +1,7 @@
-"""A participant's monthly statement: ledger lines, totals, RE100, as CSV and printable HTML."""
+"""A participant's monthly statement: ledger lines, totals, RE100, and the lines as CSV."""
 
 from __future__ import annotations
 
-import html
 import os
 import tempfile
 from dataclasses import dataclass
@@ -66,7 +65,8 @@ def monthly_statement(ledger: Ledger, park: Park, rules: SettlementRules, partic
                      int(lines["amount_krw"].sum()) if not lines.empty else 0)
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder (never half-written)."""
     from market.dispatch.io import TEMPORARY_SUFFIX, clean_stale_temporaries, temporary_prefix
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,21 +81,10 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def write_statement(statement: Statement, path: str | Path) -> tuple[Path, Path]:
-    """Write ``path`` (CSV of the lines) and the same name with ``.html`` (printable page)."""
+def write_statement_csv(statement: Statement, path: str | Path) -> Path:
+    """Write the statement's ledger lines as CSV at ``path`` (``.csv`` added if missing); the printable
+    page is the interface's (``ui.statement_print``), which lays the same lines out like a KEPCO bill."""
     path = Path(path)
     csv_path = path if path.suffix == ".csv" else path.with_suffix(".csv")
-    html_path = csv_path.with_suffix(".html")
-    _atomic_write(csv_path, statement.lines.to_csv(index=False))
-    title = f"Statement {html.escape(statement.participant)} {statement.month}"
-    body = [f"<h1>{title}</h1>",
-            f"<p>Net for the month: <b>{statement.net_krw:,} KRW</b> (negative: paid)</p>",
-            "<h2>Totals by kind</h2>", statement.totals.to_html(index=False),
-            "<h2>RE100 and Scope 2</h2>", statement.re100.to_html(index=False, float_format=lambda v: f"{v:,.3f}"),
-            "<h2>Lines</h2>", statement.lines.to_html(index=False)]
-    page = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>" + title + "</title>"
-            "<style>body{font-family:sans-serif;font-size:11pt}table{border-collapse:collapse}"
-            "td,th{border:1px solid #999;padding:2px 6px;text-align:right}@media print{h2{page-break-before:auto}}"
-            "</style></head><body>" + "".join(body) + "</body></html>")
-    _atomic_write(html_path, page)
-    return csv_path, html_path
+    atomic_write_text(csv_path, statement.lines.to_csv(index=False))
+    return csv_path

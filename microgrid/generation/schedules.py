@@ -7,6 +7,8 @@ the type of day (weekday, Saturday, Sunday/public holiday) comes from
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -49,6 +51,14 @@ def production_schedule_table(schedule: str) -> pd.DataFrame:
     return table
 
 
+@lru_cache(maxsize=None)
+def _levels(schedule: str) -> np.ndarray:
+    """:func:`production_schedule_table` as a read-only array, built once per schedule (a year's loads ask ~30 times)."""
+    levels = production_schedule_table(schedule).to_numpy()
+    levels.flags.writeable = False
+    return levels
+
+
 def production_level(index: pd.DatetimeIndex, schedule: str) -> np.ndarray:
     """Production level of each interval of ``index`` under a schedule.
 
@@ -66,7 +76,7 @@ def production_level(index: pd.DatetimeIndex, schedule: str) -> np.ndarray:
         Production level [-] per interval, from the hour in which the
         interval starts and the type of its day.
     """
-    table = production_schedule_table(schedule).to_numpy()
+    table = _levels(schedule)
     kinds = day_types(index)
     rows = np.select([kinds == WEEKDAY, kinds == SATURDAY], [0, 1], default=2)
     return table[rows, np.asarray(index.hour)]

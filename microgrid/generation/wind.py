@@ -16,11 +16,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from windpowerlib import density as wpl_density
-from windpowerlib import power_output as wpl_power
-from windpowerlib import temperature as wpl_temperature
-from windpowerlib import wind_speed as wpl_wind_speed
-
 from microgrid.generation.datafiles import generation_data_path, read_toml
 
 CURVES_FILE = "small_wind_turbines.csv"
@@ -127,6 +122,10 @@ def hub_wind_speed(wind_speed, *, hub_height_m: float, wind_height_m: float = 10
         # windpowerlib computes v * ln(a) / ln(a), which can land a hair below
         # v and push a speed exactly at cut-in under it.
         return wind_speed
+    # Imported here: the park file's validation reads the turbine list, and windpowerlib (with
+    # requests) would add 0.1-0.2 s to every command's start-up.
+    from windpowerlib import wind_speed as wpl_wind_speed
+
     if profile == "logarithmic":
         return wpl_wind_speed.logarithmic_profile(
             wind_speed, wind_height_m, hub_height_m, roughness_length_m)
@@ -168,6 +167,10 @@ def small_turbine_power(wind_speed, *, turbine: str, hub_height_m: float,
         ``wind_ac_kw``: mean electrical output per interval [kW]; zero below
         the cut-in and above the cut-out wind speed.
     """
+    from windpowerlib import density as wpl_density
+    from windpowerlib import power_output as wpl_power
+    from windpowerlib import temperature as wpl_temperature
+
     spec = small_turbine_spec(turbine)
     curve = small_turbine_power_curve(turbine)
     index = wind_speed.index if isinstance(wind_speed, pd.Series) else None

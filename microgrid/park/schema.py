@@ -81,6 +81,8 @@ class PricingRuleName(StrEnum):
 
     MARGINAL = "marginal"
     SHARED_SAVINGS = "shared_savings"
+    PAY_AS_CLEAR = "pay_as_clear"
+    PAY_AS_BID = "pay_as_bid"
 
 
 #: The valid pricing-rule names, sorted.
@@ -103,9 +105,11 @@ class MarketRules(_Strict):
     battery_wear_cost_krw_per_kwh : float
         Default battery degradation cost per kWh discharged [KRW/kWh].
     demand_charge_weight : float
-        Share of one month's basic (demand) charge that the dispatch assigns
-        to a participant's peak import of the day in mid/peak hours [-]. The
-        default 1/30 spreads a month's charge over its days; see README.
+        Weight of the demand (basic) charge in the dispatch [-]: 1 (default)
+        prices a peak import in mid/peak hours above the participant's billing
+        demand already set as KEPCO bills it (basic charge x the months the
+        increase will be billed, see
+        :func:`market.settlement.kepco.demand_charge_krw_per_kw`); 0 ignores it.
     export_price : str
         Name of the export-price data file in ``microgrid/data/prices``.
     gate_closure : str
@@ -117,7 +121,7 @@ class MarketRules(_Strict):
     seller_share: float = Field(default=0.5, ge=0, le=1)
     trade_fee_krw_per_kwh: float = Field(default=3.0, ge=0)
     battery_wear_cost_krw_per_kwh: float = Field(default=20.0, ge=0)
-    demand_charge_weight: float = Field(default=1 / 30, ge=0)
+    demand_charge_weight: float = Field(default=1.0, ge=0)
     export_price: str = "smp_2025"
     gate_closure: str = Field(default="D-1 10:00", pattern=r"^D-\d+ \d{1,2}:\d{2}$")
 
@@ -221,6 +225,18 @@ class Participant(_Strict):
         Roof area lent to the park's PV [m^2].
     tariff : str
         Name of its KEPCO tariff data file in ``microgrid/data/tariffs``.
+    billing_demand_kw : float or None
+        Billing demand already set in its 12-month window before the engine's
+        records begin (from its last KEPCO bill) [kW]; the floor above which a
+        new peak costs, on a first day without a ledger (see
+        :func:`market.settlement.kepco.billing_demand_kw`). None: 30 % of the
+        contract power (the tariff's floor).
+    holds_recs : bool
+        True (default): it holds the renewable energy certificates (REC) of
+        its own PV and wind, so an export earns SMP plus the REC value where
+        the park's rules sell them (``[settlement] rec_retained_on_export``
+        false); False (e.g. certificates held by an investor or a PPA
+        buyer): its exports earn SMP only, in the dispatch and in settlement.
     """
 
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
@@ -233,6 +249,8 @@ class Participant(_Strict):
     workers: int = Field(default=0, ge=0)
     roof_area_m2: float = Field(default=0.0, ge=0)
     tariff: str = Field(min_length=1)
+    billing_demand_kw: float | None = Field(default=None, ge=0)
+    holds_recs: bool = Field(default=True, strict=True)
 
 
 class Park(_Strict):

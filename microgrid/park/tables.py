@@ -52,7 +52,7 @@ class IncomeRule(_Table):
     Attributes
     ----------
     fund_share : float
-        Share of each participant's positive quarterly saving paid into the fund [-].
+        Share of each participant's positive quarterly trading surplus paid into the fund [-].
     tenant_share : float
         Share of the fund paid to tenants; the rest to workers [-].
     tenant_basis : str

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,3 +106,50 @@ def app_server(demo_results):
     yield base
     assert process.poll() is None, "the app server died during the tests"
     stop_server(process)
+
+
+# --- a workspace written by the real command line (the manager's day) -------------------------------
+
+CLI_DAY, CLI_METERED_DAY = dt.date(2026, 7, 1), dt.date(2026, 6, 30)  # the alarm day is the newest
+CLI_MEASUREMENTS = ("timestamp,element,quantity,value,unit\n"
+                    "2026-07-01T14:00:00+09:00,BESS-shared,soc,1.0,%\n"
+                    "2026-07-01T11:00:00+09:00,F1,p,11500,kW\n")
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(APP.parent.parent)}
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+@pytest.fixture(scope="session")
+def cli_workspace(tmp_path_factory):
+    """RESULTS written by the command line: 07-01 dispatched, settled, monitored, re-dispatched from 14:00;
+    06-30 settled with a metered file. Demo accounts in RESULTS/ui_users.sqlite."""
+    folder = tmp_path_factory.mktemp("cli-day")
+    results = folder / "results"
+    (folder / "m.csv").write_text(CLI_MEASUREMENTS, encoding="utf-8")
+    (folder / "metered.csv").write_text("timestamp,participant,asset,energy_kwh\n"
+                                        "2026-06-30T12:00:00+09:00,T01,,300.0\n", encoding="utf-8")
+    steps = [
+        ("dispatch", "--date", CLI_DAY.isoformat(), "--out", str(results)),
+        ("settle", "--date", CLI_DAY.isoformat(), "--results", str(results)),
+        ("monitor", "--date", CLI_DAY.isoformat(), "--measurements", str(folder / "m.csv"), "--results", str(results)),
+        ("redispatch", "--date", CLI_DAY.isoformat(), "--from", "14:00", "--soc", "BESS-shared=800",
+         "--results", str(results)),
+        ("settle", "--date", CLI_METERED_DAY.isoformat(), "--results", str(results), "--metered",
+         str(folder / "metered.csv")),
+    ]
+    for step in steps:
+        done = _cli(*step, cwd=folder)
+        expected = 6 if step[0] == "monitor" else 0  # monitor: a critical alarm needs a person (exit 6)
+        assert done.returncode == expected, f"{step}: {done.stderr}"
+        if step[0] == "monitor":
+            assert "critical" in done.stdout and "BESS-shared" in done.stderr
+    settings = make_config(results=str(results))
+    from microgrid.park import read_park
+
+    store = UserStore(settings.users)
+    seed_demo_users(store, [p.name for p in read_park(None).participants if p.kind == "tenant"])
+    store.close()
+    return settings

@@ -130,7 +130,7 @@ def test_park_roles_see_every_page(ui_env, role):
     assert app.date_input(key="park_day").value == dt.date(2026, 7, 1)
     shown = metrics(app)
     assert {"Load", "On-site generation", "Self-sufficiency", "Park energy cost"} <= set(shown)
-    assert len(app.get("vega_lite_chart")) == 5  # sources, SOC, feeders, transformer, prices
+    assert len(app.get("vega_lite_chart")) == 6  # sources, SOC, feeders, transformer, trades by source, prices
     has_run_form = any(button.label == "Run" for button in app.get("form_submit_button"))
     assert has_run_form == (role == "manager")
     for page, title in (("views/my_trades.py", "Trades"), ("views/re100.py", "RE100"),

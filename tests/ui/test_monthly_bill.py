@@ -75,3 +75,20 @@ def test_bill_sign_puts_trade_sales_negative(settled):
     bill = monthly_bill(month_entries(entries, sellers[0], MONTH))
     sold = next(r for r in bill.rows if r.label == "bill_trade_sold")
     assert sold.amount_krw < 0  # − = the tenant receives
+
+
+@pytest.mark.parametrize("tenant", ["T01", "T29"])
+def test_statement_net_is_the_bills_net(tmp_path_factory, settled, tenant):
+    """The page shows one month net: the downloadable statement's (ledger sign) is the bill's with + = pays."""
+    from market.settlement.config import rules_for
+    from market.settlement.statement import monthly_statement
+    from microgrid.park import demo_park_path, read_park
+
+    entries, _dataset = settled
+    bill = monthly_bill(month_entries(entries, f"participant:{tenant}:cash", MONTH))
+    park = read_park(demo_park_path())
+    out = tmp_path_factory.getbasetemp()
+    ledger = open_ledger(next(out.glob("bill*/ledger.sqlite")))
+    statement = monthly_statement(ledger, park, rules_for(park), tenant, MONTH)
+    assert statement.net_krw == -bill.net_krw
+    assert statement.net_krw != 0

@@ -82,8 +82,8 @@ st.dataframe(pd.DataFrame({
 }), hide_index=True, width="stretch", key="bill_table")
 
 st.subheader(t("statement", L))
-made, csv_bytes, html_bytes = page_guard(lambda: access.statement(month, name))
-money_metric(st, f"{t('statement_net', L)}", made.net_krw)
+# The statement holds the same month's ledger lines as the bill above; its net is the bill's (one sign, stated there).
+_statement, csv_bytes, html_bytes = page_guard(lambda: access.statement(month, name, L))
 row = st.columns(2)
 row[0].download_button(t("download_csv", L), csv_bytes, file_name=f"statement-{name}-{month}.csv", mime="text/csv",
                        key="download_csv")

@@ -16,6 +16,7 @@ import streamlit as st
 from ui import charts
 from ui.common import lang, money_metric, page_access, page_guard
 from ui.i18n import krw, kwh, percent, t
+from ui.views.today_logic import DayStep, corrections_by_participant
 
 L = lang()
 access = page_access()
@@ -28,21 +29,24 @@ st.session_state.setdefault("park_day", today)
 day = st.date_input(f"{t('day', L)} ({t('today_in_park', L)}: {today.isoformat()})", key="park_day")
 
 
+def _number(value) -> str:
+    """A measured value or limit with thousands separators; blank when there is none."""
+    return "" if value is None or pd.isna(value) else f"{float(value):,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+
+
 def _when(value) -> str:
-    if value is None:
-        return t("state_pending", L)
-    return t("state_done", L) if value is True else f"{value:%m-%d %H:%M}"
+    return t("state_pending", L) if value is None else f"{value:%m-%d %H:%M}"
 
 
 state = page_guard(lambda: access.day_state(day))
 st.subheader(t("day_state", L))
-cells = st.columns(6)
-steps = [("state_forecast", True), ("state_dispatched", state["dispatched"]), ("state_settled", state["settled"]),
-         ("state_redispatched", state["redispatched"]), ("state_metered", state["metered"]),
-         ("state_closed", state["closed"])]
-for cell, (label, value) in zip(cells, steps):
-    cell.markdown(f"{'●' if value is not None else '○'} **{t(label, L)}**  \n{_when(value)}")
-st.caption(f"{access.park.park.timezone}")
+st.markdown(f"**{t('state_now', L)}: {t(state.step.label, L)}** ({day.isoformat()}, "
+            f"{t('state_times', L)} {access.park.park.timezone})")
+steps = [(DayStep.FORECAST.label, True)] + [(step.label, state.when(step)) for step in list(DayStep)[1:3]] + \
+    [("state_redispatched", state.redispatched)] + [(step.label, state.when(step)) for step in list(DayStep)[3:]]
+# one line that wraps (six columns would stack into twelve lines at phone width)
+st.markdown(" → ".join(f"{'●' if value is not None else '○'} **{t(label, L)}** "
+                       f"{t('state_done', L) if value is True else _when(value)}" for label, value in steps))
 
 alarms = page_guard(lambda: access.alarms(day))
 st.subheader(t("alarms", L))
@@ -57,7 +61,8 @@ else:
         t("severity", L): [f"{icons.get(s, '')} {t('sev_' + s, L)}" for s in alarms["severity"]],
         t("col_time", L): [f"{value:%H:%M}" for value in alarms["time"]],
         t("element", L): alarms["element"], t("message", L): alarms["message"],
-        t("value", L): alarms["value"].round(1), t("limit", L): alarms["limit_value"].round(1),
+        t("value", L): [_number(v) for v in alarms["value"]],
+        t("limit", L): [_number(v) for v in alarms["limit_value"]],
         t("unit", L): alarms["unit"], t("suggested_action", L): alarms["suggested_action"],
         t("acknowledged", L): [f"{who} {when:%H:%M}" if who else "" for who, when in
                                zip(alarms["acknowledged_by"], alarms["acknowledged_at"])],
@@ -68,7 +73,8 @@ else:
         with st.form("acknowledge"):
             labels = {row.key: f"{t('sev_' + row.severity, L)} {row.time:%H:%M} {row.element}: {row.message}"
                       for row in pending.itertuples()}
-            chosen = st.multiselect(t("to_acknowledge", L), list(labels), format_func=labels.get, key="ack_keys")
+            chosen = st.multiselect(t("to_acknowledge", L), list(labels), format_func=labels.get, key="ack_keys",
+                                    placeholder=t("choose_alarms", L))
             if st.form_submit_button(t("acknowledge", L)) and chosen:
                 for key in chosen:
                     page_guard(lambda key=key: access.acknowledge(key))
@@ -98,17 +104,58 @@ else:
     money_metric(row[1], f"{t('grid_only_cost', L)}", summary.grid_only_cost_krw)
     money_metric(row[2], f"{t('saving', L)}", summary.saving_krw)
 
-    kinds = {asset.name: asset.kind for asset in access.park.assets}
+    kinds = {asset.name: str(asset.kind) for asset in access.park.assets}
+    tariff_title, tou = page_guard(lambda: access.tou_spans(day))
     left, right = st.columns(2)
     left.altair_chart(charts.generation_and_load(dataset, kinds, L), width="stretch")
     soc = charts.battery_soc(dataset, L)
     if soc is not None:
         right.altair_chart(soc, width="stretch")
     left, right = st.columns(2)
-    left.altair_chart(charts.feeder_flows(dataset, L), width="stretch")
+    left.altair_chart(charts.feeder_flows(dataset, L, tou), width="stretch")
     transformer = access.park.network.transformer
-    right.altair_chart(charts.transformer_flow(dataset, transformer.import_limit_kw, transformer.export_limit_kw, L),
-                       width="stretch")
+    right.altair_chart(charts.transformer_flow(dataset, transformer.import_limit_kw, transformer.export_limit_kw, L,
+                                               tou), width="stretch")
+    st.caption(t("tou_caption", L).format(tariff=tariff_title) + " - " + ", ".join(
+        f"{t('band_' + row.band, L)} {row.start_hour:02.0f}-{row.end_hour:02.0f}" for row in tou.itertuples()))
+
+    st.subheader(t("trades_by_source", L))
+    by_source = page_guard(lambda: access.trades_by_source(day))
+    if by_source.empty:
+        st.write(t("no_trades", L))
+    else:
+        st.altair_chart(charts.trades_by_source(by_source, L), width="stretch")
+        totals = by_source.groupby("source")["energy_kwh"].sum()
+        st.caption(t("trades_by_source_caption", L) + ": " + ", ".join(
+            f"{t('source_' + source, L)} {kwh(value)}" for source, value in totals.items()))
+
+    st.subheader(t("peak_vs_ratchet", L))
+    peaks = page_guard(lambda: access.peak_against_ratchet(day))
+    settled_peaks = peaks.dropna(subset=["day_peak_kw"])
+    if settled_peaks.empty:
+        st.write(t("not_settled", L))
+    else:
+        above = int(settled_peaks["sets_new"].sum())
+        if above:
+            st.warning(t("tenants_above", L).format(n=above))
+        shown = settled_peaks.sort_values("headroom_kw")
+        st.dataframe(pd.DataFrame({
+            t("participant", L): [f"{name} {access.display_name(name)}" for name in shown["participant"]],
+            t("col_day_peak", L): shown["day_peak_kw"].round(1),
+            t("col_ratchet", L): shown["ratchet_kw"].round(1),
+            t("col_peak_share", L): (100 * shown["day_peak_kw"] / shown["ratchet_kw"]).round(0),
+            t("col_headroom", L): shown["headroom_kw"].round(1),
+            t("col_billing_demand", L): shown["billing_demand_kw"].round(1),
+            t("col_billed", L): shown["billed_kw"].round(1),
+            t("col_basic_krw", L): [krw(value) if pd.notna(value) else "" for value in shown["basic_krw"]],
+            t("col_sets_new", L): [t("yes", L) if flag else t("no", L) for flag in shown["sets_new"]],
+        }), hide_index=True, width="stretch", key="ratchet_table",
+            column_config={**{t(key, L): st.column_config.NumberColumn(t(key, L), format="localized") for key in
+                              ("col_day_peak", "col_ratchet", "col_headroom", "col_billing_demand", "col_billed")},
+                           t("col_peak_share", L): st.column_config.ProgressColumn(
+                               t("col_peak_share", L), format="%d %%", min_value=0, max_value=150)})
+        st.caption(t("peak_vs_ratchet_caption", L))
+
     st.altair_chart(charts.clearing_prices(dataset, L), width="stretch")
     st.subheader(t("binding_limits", L))
     limits = json.loads(dataset.attrs.get("binding_limits", "[]"))
@@ -126,7 +173,9 @@ else:
                "energy_cost_krw": "col_cost"}
     shown = plan.assign(time=plan["time"].dt.strftime("%H:%M")).round(1).rename(
         columns={name: t(key, L) for name, key in columns.items()})
-    st.dataframe(shown, hide_index=True, width="stretch", key="plan_table")
+    st.dataframe(shown, hide_index=True, width="stretch", key="plan_table",
+                 column_config={name: st.column_config.NumberColumn(name, format="localized")
+                                for name in shown.columns if name != t("col_time", L)})
     row = st.columns(2)
     row[0].download_button(t("download_plan_csv", L), lambda: access.plan_file(day, "csv"),
                            file_name=f"plan-{day.isoformat()}.csv", mime="text/csv", on_click="ignore",
@@ -137,21 +186,28 @@ else:
 
     st.subheader(t("redispatch_events", L))
     corrections = page_guard(lambda: access.corrections(day))
-    if corrections.empty and state["redispatched"] is None:
+    if corrections.empty and state.redispatched is None:
         st.write(t("no_redispatch", L))
     else:
-        st.caption(f"{t('state_redispatched', L)}: {_when(state['redispatched'])} - "
+        st.caption(f"{t('state_redispatched', L)}: {_when(state.redispatched)} - "
                    f"{t('correction_total', L)}: {krw(corrections['amount_krw'].sum())}")
-        st.dataframe(corrections.rename(columns={"participant": t("participant", L), "detail": t("col_detail", L),
-                                                 "quantity_kwh": "kWh", "amount_krw": t("col_amount", L)}),
-                     hide_index=True, width="stretch", key="corrections_table")
+        by_participant = corrections_by_participant(corrections)
+        st.dataframe(pd.DataFrame({
+            t("participant", L): by_participant["participant"],
+            **{f"{t(item, L)} [{t('unit_krw', L)}]": [krw(v) for v in by_participant[item]]
+               for item in by_participant.columns if item not in ("participant", "total_krw")},
+            t("col_total_krw", L): [krw(v) for v in by_participant["total_krw"]],
+        }), hide_index=True, width="stretch", key="corrections_table")
+        st.caption(t("correction_sign", L))
 
 if access.principal.may_run:
     st.divider()
     st.subheader(t("run_day", L))
     settled_days = set(page_guard(access.settled_days))
+    if st.session_state.get("_run_date_for") != day:  # the form opens on the day the page shows
+        st.session_state["run_date"], st.session_state["_run_date_for"] = day, day
     with st.form("run_day"):
-        run_date = st.date_input(t("day", L), value=day, key="run_date")
+        run_date = st.date_input(t("day", L), key="run_date")
         if run_date in settled_days:
             st.warning(t("rerun_settled_warning", L).format(day=run_date.isoformat()))
         confirmed = st.checkbox(t("confirm_rerun", L), key="confirm_rerun")

@@ -22,10 +22,15 @@ asset spec's role, :data:`ASSET_COMPONENTS`).
 from __future__ import annotations
 
 from market.dispatch.components import (
+    contracts,
     demand_charge,
+    export_rec,
+    flexibility,
     generators,
+    market_orders,
     network,
     ownership,
+    pairs,
     participants,
     storage,
     trading,
@@ -42,10 +47,15 @@ ASSET_COMPONENTS: dict[AssetRole, Component] = {
 #: Every component in build order: the assets' (by role), then what ties them together.
 COMPONENTS: tuple[Component, ...] = (
     *ASSET_COMPONENTS.values(),
+    flexibility.COMPONENT,  # the order book's flexible loads inject into balances and feeders
     participants.COMPONENT,
     trading.COMPONENT,
+    contracts.COMPONENT,  # order book: contracts first, then offers and bids, then who is paired with whom
+    market_orders.COMPONENT,
+    pairs.COMPONENT,
     network.COMPONENT,
     demand_charge.COMPONENT,
+    export_rec.COMPONENT,
     ownership.COMPONENT,
 )
 

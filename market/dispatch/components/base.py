@@ -23,6 +23,13 @@ class Injections:
     #: the most it may sell to others [kWh].
     production: dict = field(default_factory=lambda: defaultdict(list))
     costs: list = field(default_factory=list)
+    #: ``sold_parts[(p, t)]`` / ``bought_parts[(p, t)]``: parts of a participant's sales and purchases
+    #: already decided between named parties (contract deliveries) [kWh]; the order-book components
+    #: keep ``sold``/``bought`` at least their sum.
+    sold_parts: dict = field(default_factory=lambda: defaultdict(list))
+    bought_parts: dict = field(default_factory=lambda: defaultdict(list))
+    #: ``renewable_sales[(p, t)]``: sales of ``p`` that must come from its renewable generation [kWh].
+    renewable_sales: dict = field(default_factory=lambda: defaultdict(list))
 
     def producers(self) -> list[int]:
         """Positions of participants that produce something (may sell and export), sorted."""

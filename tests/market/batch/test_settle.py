@@ -170,18 +170,32 @@ def test_resume_after_a_kill_equals_an_uninterrupted_run(settled, raw, tmp_path)
 
 
 def test_a_day_whose_dispatch_changed_is_settled_again(settled, raw, tmp_path):
+    import xarray as xr
+
     source = scenario_path(tmp_path, "base")
     source.parent.mkdir(parents=True)
     shutil.copy(scenario_path(settled, "base"), source)
     settle_scenario(tmp_path, SCENARIOS[0], raw[0], raw[1])
-    with closing(sqlite3.connect(ledger_path(tmp_path, "base"))) as connection, connection:
-        key = f"day:{DAYS[2]}"
-        (meta,) = connection.execute("SELECT meta FROM ledger_settlements WHERE key = ?", (key,)).fetchone()
-        stale = {**json.loads(meta), "day_objective_krw": 1.0}  # as if settled from another dispatch
-        connection.execute("UPDATE ledger_settlements SET meta = ? WHERE key = ?", (json.dumps(stale), key))
+    with xr.open_dataset(source, engine="netcdf4") as opened:
+        changed = opened.load()
+    changed["day_objective"][2] = 1.0  # as if day 3 had been dispatched again
+    changed.to_netcdf(source, engine="netcdf4")
     again = settle_scenario(tmp_path, SCENARIOS[0], raw[0], raw[1])
     assert again.days_written == 1
-    assert _comparable(_entries(ledger_path(tmp_path, "base"))) == _comparable(_entries(ledger_path(settled, "base")))
+    ledger = open_ledger(ledger_path(tmp_path, "base"))
+    try:
+        postings = ledger.postings(f"day:{DAYS[2]}")
+    finally:
+        ledger.close()
+    assert list(postings["posting"]) == ["settlement", "reversal", "settlement"]
+    assert "day_objective_krw" in json.loads(postings["meta"].iloc[-1])["reason"]
+    # the same flows: the reversal and the new version net to the first settlement
+    assert _net(_entries(ledger_path(tmp_path, "base"))) == _net(_entries(ledger_path(settled, "base")))
+
+
+def _net(frame: pd.DataFrame) -> list[tuple]:
+    summed = frame.groupby(["key", "account", "kind", "detail"])["amount_krw"].sum()
+    return sorted((*index, int(value)) for index, value in summed.items() if value != 0)
 
 
 def test_cli_batch_settle(tmp_path):
@@ -225,3 +239,22 @@ def test_dask_tasks_settle_each_scenario_like_the_sequential_run(raw, settled, t
         assert len(parallel) > 100
         assert _comparable(parallel) == _comparable(_entries(ledger_path(settled, scenario.name), key=key))
         assert read_figures(tmp_path, scenario.name).days_settled == 1
+
+
+def test_report_fund_is_what_the_ledger_collects(settled):
+    """The batch report's sunlight fund and the ledger's income inflow are the same money (figures agree)."""
+    from market.batch.summary import summarize_scenario
+    from market.income import settle_income
+    from market.settlement import rules_for
+    from microgrid.park import read_park
+
+    park = read_park(demo_park_path())
+    ds = read_dispatch(scenario_path(settled, "base"))
+    report_fund = summarize_scenario(ds, "base").sunlight_fund_krw
+    ledger = open_ledger(ledger_path(settled, "base"))
+    try:
+        inflow = settle_income(ledger, park, rules_for(park), "2026-Q3").inflow_krw
+    finally:
+        ledger.close()
+    assert inflow > 0
+    assert abs(inflow - report_fund) <= len(park.participants)  # each contribution rounded to the won

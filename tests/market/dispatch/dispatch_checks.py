@@ -100,22 +100,53 @@ def wear_cost(park, storage) -> float:
 
 
 def demand_charge(park, inputs, grid_import: np.ndarray) -> float:
-    """Demand-charge term of the day [KRW], from the tariff files and the README's rule.
+    """Demand-charge term of the day [KRW], from the tariff files and KEPCO's rule (no ledger: the park file's floor).
 
-    Each participant's peak import [kW] over mid/peak steps is charged at
-    ``demand_charge_weight`` x the monthly basic charge x (1 + fund), scaled
-    by the window's share of a day.
+    Each participant's peak import [kW] over mid/peak steps above its billing
+    floor (``billing_demand_kw``, at least 30 % of contract power) is charged
+    at ``demand_charge_weight`` x the monthly basic charge x (1 + fund) x the
+    months it is billed (12 in July-September and December-February, else 1).
     """
     hours = inputs.step_hours
-    window_days = len(inputs.time) * hours / 24.0
+    day = tariff_day(inputs.time)
+    months = 12 if day.month in (12, 1, 2, 7, 8, 9) else 1
     total = 0.0
     for position, participant in enumerate(park.participants):
-        tariff = load_tariff(participant.tariff, tariff_day(inputs.time))
+        tariff = load_tariff(participant.tariff, day)
         rate = (tariff.basic_charge_krw_per_kw_month * (1 + tariff.power_industry_fund_rate)
-                * park.market.demand_charge_weight * window_days)
+                * park.market.demand_charge_weight * months)
+        floor = max(participant.billing_demand_kw or 0.0, tariff.billing_demand_floor_fraction
+                    * participant.contract_power_kw)
         charged = tariff.bands(inputs.time) != "light"
         if rate > 0 and charged.any():
-            total += rate * float(np.max(grid_import[charged, position])) / hours
+            total += rate * max(float(np.max(grid_import[charged, position])) / hours - floor, 0.0)
+    return total
+
+
+def rec_revenue(park, inputs, ds) -> float:
+    """REC value of the plan's exports [KRW], from the park file and the README's rule.
+
+    A participant that holds its certificates, in a park that sells them with
+    the export, earns the REC price on min(export, its PV/wind generation, its
+    available PV/wind less its load) in every step.
+    """
+    terms = park.settlement
+    if terms.rec_retained_on_export:
+        return 0.0
+    export = as_array(ds, "grid_export", "time", "participant")
+    generation = as_array(ds, "asset_generation", "time", "asset")
+    total = 0.0
+    for position, participant in enumerate(park.participants):
+        own = [a.name for a in park.assets_of_role("generator") if a.renewable and a.owner == participant.name]
+        if not participant.holds_recs or not own:
+            continue
+        assets = [str(a) for a in ds["asset"].values]
+        columns = [assets.index(name) for name in own]
+        available = inputs.available_generation.sel(asset=own).transpose("time", "asset").values.sum(axis=1)
+        load = inputs.load.sel(participant=participant.name).values
+        surplus = np.maximum(available - load, 0.0)
+        eligible = np.minimum(np.minimum(export[:, position], generation[:, columns].sum(axis=1)), surplus)
+        total += terms.rec_price_krw_per_kwh * float(eligible.sum())
     return total
 
 
@@ -323,7 +354,8 @@ def check_dispatch(park, inputs, ds) -> None:
 
     # --- the reported objective is the cost of this very plan
     wear = sum(wear_cost(park, s) * float(discharge[:, k].sum()) for k, s in enumerate(storages))
-    objective = grid_bill + fee * float(trade.sum()) + wear + demand_charge(park, inputs, grid_import)
+    objective = (grid_bill + fee * float(trade.sum()) + wear + demand_charge(park, inputs, grid_import)
+                 - rec_revenue(park, inputs, ds))
     assert np.isclose(ds.attrs["objective_krw"], objective, rtol=1e-7, atol=1e-3), (ds.attrs["objective_krw"], objective)
     assert ds.attrs["solver_status"] == "Optimal"
 

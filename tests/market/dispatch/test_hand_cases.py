@@ -40,6 +40,7 @@ IMPORT_PEAK = (SUMMER["peak"] + ADDERS) * (1 + FUND)  # 249.561
 IMPORT_MID = (SUMMER["mid"] + ADDERS) * (1 + FUND)  # 182.6006
 IMPORT_LIGHT = (SUMMER["light"] + ADDERS) * (1 + FUND)  # 133.51
 SMP = np.array([SMP_JULY * SHAPE_15H, SMP_JULY * SHAPE_16H])  # 123.0, 124.23
+REC = 73.0  # REC value a certificate holder's surplus export earns on top of SMP (rec_price.toml)
 FEE = 3.0
 
 
@@ -56,6 +57,8 @@ def test_hand_figures_match_the_data_files():
     assert (smp["hourly_shape"][15], smp["hourly_shape"][16]) == (SHAPE_15H, SHAPE_16H)
     assert math.isclose(IMPORT_PEAK, 249.561, rel_tol=1e-12)
     assert np.allclose(SMP, [123.0, 124.23])
+    rec = tomllib.loads(data.joinpath("settlement", "rec_price.toml").read_text(encoding="utf-8"))
+    assert rec["rec_price_krw_per_kwh"] == REC
 
 
 def _seller_buyer(rule: str, *, available, seller_load, buyer_load, seller_share: float = 0.5, **network):
@@ -112,14 +115,15 @@ def test_shared_savings_split_follows_the_seller_share(share):
 
 
 def test_seller_long_exports_the_rest_and_marginal_price_is_the_export_price():
-    """PV 300, buyer 150: the buyer is fully served by trade, the marginal kWh goes to the grid at SMP."""
+    """PV 300, buyer 150: the buyer is fully served by trade, the marginal kWh goes to the grid at SMP
+    plus the REC (the seller holds its certificates and sells them with the export: the demo rule)."""
     ds = _seller_buyer("marginal", available=300.0, seller_load=0.0, buyer_load=150.0).dataset
     np.testing.assert_allclose(ds["trade"].sel(seller="SELLER", buyer="BUYER"), [150.0, 150.0], atol=1e-6)
     np.testing.assert_allclose(ds["grid_export"].sel(participant="SELLER"), [150.0, 150.0], atol=1e-6)
     np.testing.assert_allclose(ds["grid_import"].sum("participant"), [0.0, 0.0], atol=1e-6)
-    np.testing.assert_allclose(ds["clearing_price"].sel(feeder="F1"), SMP, rtol=1e-9)
-    np.testing.assert_allclose(ds["trade_price"].sel(seller="SELLER", buyer="BUYER"), SMP, rtol=1e-9)
-    objective = 2 * FEE * 150.0 - 150.0 * SMP.sum()
+    np.testing.assert_allclose(ds["clearing_price"].sel(feeder="F1"), SMP + REC, rtol=1e-9)
+    np.testing.assert_allclose(ds["trade_price"].sel(seller="SELLER", buyer="BUYER"), SMP + REC, rtol=1e-9)
+    objective = 2 * FEE * 150.0 - 150.0 * (SMP + REC).sum()
     assert math.isclose(ds.attrs["objective_krw"], objective, rel_tol=1e-9)
 
 
@@ -137,8 +141,8 @@ def test_export_limit_binds_curtailment_and_binding_limit_named():
     assert [(b["limit"], b["element"], b["time"]) for b in listed] == [
         ("transformer_export", "TR-1", "2026-07-01T15:00:00+09:00")]
     assert [b.limit for b in result.binding_limits] == ["transformer_export"]
-    # one more kWh of reverse-flow headroom would export one curtailed kWh at SMP
-    assert math.isclose(result.binding_limits[0].shadow_price_krw_per_kwh, SMP[0], rel_tol=1e-9)
+    # one more kWh of reverse-flow headroom would export one curtailed kWh at SMP + REC
+    assert math.isclose(result.binding_limits[0].shadow_price_krw_per_kwh, SMP[0] + REC, rel_tol=1e-9)
     assert result.binding_limits[0].limit_kw == 300.0
 
 
@@ -149,13 +153,13 @@ def test_zero_export_park_names_the_export_limit_when_it_curtails():
     ds = result.dataset
     np.testing.assert_allclose(ds["curtailment"].sel(participant="SELLER"), [900.0, 0.0], atol=1e-6)
     assert [(b.limit, b.time) for b in result.binding_limits] == [("transformer_export", "2026-07-01T15:00:00+09:00")]
-    assert math.isclose(result.binding_limits[0].shadow_price_krw_per_kwh, SMP[0], rel_tol=1e-9)
+    assert math.isclose(result.binding_limits[0].shadow_price_krw_per_kwh, SMP[0] + REC, rel_tol=1e-9)
 
 
 def test_feeder_reverse_limit_binds_with_its_shadow_price():
     """Seller on F2 (reverse limit 400 kW) with 1000 kWh of PV, buyer (100 kWh) on F1:
     400 leave F2 (100 traded, 300 exported), 600 curtailed; one more kWh of F2
-    headroom would be exported at SMP, so the limit's shadow price is SMP."""
+    headroom would be exported at SMP + REC, so the limit's shadow price is SMP + REC."""
     park = make_park([tenant("SELLER", "F2"), tenant("BUYER", "F1")],
                      [{"name": "PV", "kind": "pv", "owner": "SELLER", "feeder": "F2", "dc_capacity_kw": 2000.0}],
                      pricing_rule="marginal", trade_fee_krw_per_kwh=FEE, feeders={"F1": 10_000.0, "F2": 400.0})
@@ -169,7 +173,7 @@ def test_feeder_reverse_limit_binds_with_its_shadow_price():
     np.testing.assert_allclose(ds["grid_export"].sel(participant="SELLER"), [300.0, 0.0], atol=1e-6)
     assert [(b.limit, b.element, b.time) for b in result.binding_limits] == [
         ("feeder_reverse", "F2", "2026-07-01T15:00:00+09:00")]
-    assert math.isclose(result.binding_limits[0].shadow_price_krw_per_kwh, SMP[0], rel_tol=1e-9)
+    assert math.isclose(result.binding_limits[0].shadow_price_krw_per_kwh, SMP[0] + REC, rel_tol=1e-9)
     # energy stuck behind the limit is worth nothing at F2 (it is curtailed): the marginal
     # rule pays the floor of the band, the export price
     assert abs(float(ds["clearing_price"].sel(feeder="F2")[0])) < 1e-6

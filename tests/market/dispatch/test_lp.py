@@ -38,9 +38,10 @@ DAYS = (dt.date(2026, 8, 14), dt.date(2026, 8, 15), dt.date(2026, 8, 16), dt.dat
 def _fresh(data):
     """A fresh compile of the window's model with every step open, then the window's two masks applied.
 
-    The batch's model has every ``bought`` column and every ``peak_definition``
+    The batch's model has every ``bought`` and ``rec_export`` column and every ``peak_definition``
     row a window may need; a window closes the columns where the buyer may not
-    trade and frees the rows outside the demand-charge hours (the one-day
+    trade, bounds the REC columns by the renewable surplus (0 without one) and frees the rows
+    outside the demand-charge hours (the one-day
     model simply leaves them out: the objective test below checks that the two
     agree). Everything else must come from the components' updates.
     """
@@ -48,6 +49,7 @@ def _fresh(data):
     vectors = CompiledLp(model).window()
     vectors.set_upper(model.bought, np.where(data.may_buy, np.inf, 0.0))
     vectors.relax(model.peak_definition, ~data.demand_charge_hours)
+    vectors.set_upper(model.rec_export, data.renewable_surplus_kwh)
     return vectors
 
 
@@ -88,7 +90,10 @@ def test_updated_vectors_equal_a_fresh_compile_of_each_day(extra):
     engine = CompiledDayEngine(park, inputs_for_steps(forecast, days[DAYS[0]], {}))
     for position, day in enumerate(DAYS):
         soc = {storage: 2500.0 + 400.0 * position for storage in span.storages}
-        data = build_dispatch_data(park, inputs_for_steps(forecast, days[day], soc))
+        # the months' peaks so far (a batch carries them): each day a different billing floor
+        peaks = {p.name: {f"{day:%Y-%m}": 0.2 * p.contract_power_kw * (1 + position)} for p in park.participants}
+        data = build_dispatch_data(park, inputs_for_steps(forecast, days[day], soc), monthly_peak_kw=peaks)
+        assert len(set(data.billing_floor_kw.tolist())) > 1
         assert engine.window_vectors(data).differences(_fresh(data)) == [], day
 
 
@@ -118,3 +123,35 @@ def replace_storage(asset, terminal: str):
     if asset.role != "storage":
         return asset
     return asset.model_copy(update={"terminal_soc_rule": terminal, "terminal_soc_fraction": 0.7})
+
+
+def test_updated_vectors_with_an_order_book_equal_a_fresh_compile_of_each_day():
+    """The order-book components (offers' and bids' welfare terms move with the day's export and
+    grid prices, what a curtailable load may shed with the day's load, a fixed-shape contract's
+    target) update a compiled model to what a fresh build of each day gives."""
+    import tomllib
+
+    from market.batch.rolling import day_steps, inputs_for_steps
+    from market.dispatch.model import update_model
+    from market.orders.reader import demo_orders_path, parse_orders
+
+    park = demo_park_with()
+    raw = tomllib.loads(demo_orders_path().read_text(encoding="utf-8"))
+    shape = [0.0] * 8 + [200.0] * 10 + [0.0] * 6
+    raw["contracts"].append({"name": "shape-T01-T02", "seller": "T01", "buyer": "T02", "kwh_per_hour": shape,
+                             "price_krw_per_kwh": 150.0, "start": "2026-01-01", "end": "2026-12-31",
+                             "shortfall": "grid_price"})
+    raw["curtailable"][0].update(hours=list(range(8, 20)), max_kwh=1.0e5)  # bounded by the day's load
+    book = parse_orders(raw, park)
+    forecast = forecast_park(park, DAYS[0], DAYS[-1])
+    span = build_dispatch_data(park, inputs_for_steps(forecast, slice(None), {}))
+    days = day_steps(span.time)
+    first = build_dispatch_data(park, inputs_for_steps(forecast, days[DAYS[0]], {}), orders=book)
+    model = create_model(template_data(first))
+    compiled = CompiledLp(model)
+    assert len(model.bid_kwh) and len(model.offer_kwh) and len(model.contract_delivery) and len(model.curtailed_load)
+    for day in DAYS:
+        data = build_dispatch_data(park, inputs_for_steps(forecast, days[day], {}), orders=book)
+        vectors = compiled.window()
+        update_model(vectors, model, data)
+        assert vectors.differences(_fresh(data)) == [], day

@@ -39,10 +39,13 @@ class ReferenceLP:
     Variables (all per step ``t``): ``gen[g]`` generation, ``imp[p]`` grid
     import, ``exp[q]`` grid export (asset owners only), ``x[s, b]`` trade from
     producer ``s`` to participant ``b != s``, ``ch[k]``, ``dis[k]``, ``soc[k]``
-    per battery; plus ``peak[p]`` [kW] when a demand charge applies.
+    per battery; plus ``peak[p]`` and ``inc[p]`` [kW] when a demand charge applies.
 
-    Objective [KRW]: sum imp * import_price - exp * export_price
-    + fee * sum x + wear * dis + demand_rate * peak.
+    Objective [KRW]: sum imp * import_price - exp * export_price - REC price * rec
+    + fee * sum x + wear * dis + demand_rate * inc, with demand_rate = basic
+    charge x (1 + fund) x weight x months billed (12 for July-September and
+    December-February, else 1) and inc the peak's increase above the billing
+    floor (the park file's ``billing_demand_kw``, at least 30 % of contract power).
 
     Rows:
       balance[p, t]   imp + sum_s x[s,p] + gen_p + dis_p - ch_p - exp_p - sum_b x[p,b] == load[p]
@@ -54,6 +57,9 @@ class ReferenceLP:
       soc[k, t]       soc_t - soc_{t-1} - sqrt(rte) ch + dis / sqrt(rte) == 0  (soc_{-1} = initial)
       terminal[k]     soc_{T-1} >= initial (cyclic) / >= target (target) / none (free)
       peak[p, t]      imp[p,t] <= h * peak[p]                        (mid/peak steps only)
+      inc[p]          peak[p] - inc[p] <= floor[p]
+      rec[p, t]       rec <= exp[p, t], rec <= sum of p's PV/wind gen, 0 <= rec <= max(avail PV/wind - load, 0)
+                      (certificate holders where the park sells RECs with the export)
       owner[o]        storage owner's guaranteed-price cost <= its load at its grid price (+ forced charge)
     """
 
@@ -92,15 +98,20 @@ class ReferenceLP:
         self.soc = np.array([add(K, low, high, 0.0) for t in range(T)]).reshape(T, K)
 
         # demand charge: from the tariff files, independently of the engine's arrays
-        window_days = T * h / 24.0
-        rates, charged_steps = [], []
+        day = tariff_day(data.time)
+        months = 12 if day.month in (12, 1, 2, 7, 8, 9) else 1
+        rates, charged_steps, floors = [], [], []
         for participant in park.participants:
-            tariff = load_tariff(participant.tariff, tariff_day(data.time))
+            tariff = load_tariff(participant.tariff, day)
             rates.append(tariff.basic_charge_krw_per_kw_month * (1 + tariff.power_industry_fund_rate)
-                         * park.market.demand_charge_weight * window_days)
+                         * park.market.demand_charge_weight * months)
             charged_steps.append(np.flatnonzero(tariff.bands(data.time) != "light"))
+            floors.append(max(participant.billing_demand_kw or 0.0,
+                              tariff.billing_demand_floor_fraction * participant.contract_power_kw))
+        self.floors = floors
         self.charged = [p for p in range(P) if rates[p] > 0 and len(charged_steps[p])]
-        self.peak = {p: add(1, 0.0, np.inf, rates[p])[0] for p in self.charged}
+        self.peak = {p: add(1, 0.0, np.inf, 0.0)[0] for p in self.charged}
+        self.inc = {p: add(1, 0.0, np.inf, rates[p])[0] for p in self.charged}
 
         eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
         exp_of = {q: i for i, q in enumerate(producers)}
@@ -169,6 +180,32 @@ class ReferenceLP:
         for p in self.charged:
             for t in charged_steps[p]:
                 ub_rows.append({self.imp[t, p]: 1.0, self.peak[p]: -h})
+                ub_rhs.append(0.0)
+            ub_rows.append({self.peak[p]: 1.0, self.inc[p]: -1.0})
+            ub_rhs.append(floors[p])
+
+        # REC on exports: where the seller holds the certificates and the park sells them, the REC
+        # price on min(export, its PV/wind generation, its available PV/wind less its load)
+        terms = park.settlement
+        generator_specs = park.assets_of_role("generator")
+        self.rec = {}
+        for p in producers:
+            holder = park.participants[p]
+            if not holder.holds_recs or terms.rec_retained_on_export or terms.rec_price_krw_per_kwh <= 0:
+                continue
+            own = [g for g, spec in enumerate(generator_specs) if spec.renewable and spec.owner == holder.name]
+            if not own:
+                continue
+            surplus = np.maximum(data.available_kwh[:, own].sum(axis=1) - data.load_kwh[:, p], 0.0)
+            for t in range(T):
+                column = add(1, 0.0, surplus[t], -terms.rec_price_krw_per_kwh)[0]
+                self.rec[t, p] = (column, own, surplus[t])
+                ub_rows.append({column: 1.0, self.exp[t, exp_of[p]]: -1.0})
+                ub_rhs.append(0.0)
+                row = {column: 1.0}
+                for g in own:
+                    row[self.gen[t, g]] = -1.0
+                ub_rows.append(row)
                 ub_rhs.append(0.0)
 
         # storage owner no worse off than its own load from the grid alone, with the prices the
@@ -245,6 +282,10 @@ class ReferenceLP:
         for p, column in self.peak.items():
             charged = load_tariff(self.park.participants[p].tariff, tariff_day(data.time)).bands(data.time) != "light"
             vector[column] = grid_import[charged, p].max() / data.step_hours
+            vector[self.inc[p]] = max(vector[column] - self.floors[p], 0.0)
+        exp_of = {q: i for i, q in enumerate(self.producers)}
+        for (t, p), (column, own, surplus) in self.rec.items():
+            vector[column] = min(vector[self.exp[t, exp_of[p]]], vector[self.gen[t, own]].sum(), surplus)
         return vector
 
 

@@ -24,6 +24,13 @@ def rows(ledger, key=None):
     return sorted(map(tuple, frame[["key", "day", "account", "kind", "detail", "amount_krw"]].astype(str).values))
 
 
+def net(ledger, key=None):
+    """The net of every posting per (period, account, kind, detail), zero lines dropped [KRW]."""
+    frame = ledger.entries(key=key)
+    summed = frame.groupby(["key", "account", "kind", "detail"])["amount_krw"].sum()
+    return sorted((*index, int(value)) for index, value in summed.items() if value != 0)
+
+
 def test_open_ledger_migrates_to_head_and_reopens(tmp_path):
     url = f"sqlite:///{tmp_path / 'l.sqlite'}"
     open_ledger(url).close()
@@ -86,16 +93,19 @@ def test_settling_twice_equals_settling_once(tmp_path, small_park, dispatched):
     assert twice.day_stats(*(2 * [dataset.attrs["date"]])).shape[0] == len(small_park.participants)
 
 
-def test_resettling_replaces_a_day_with_new_figures(ledger, small_park, dispatched):
+def test_resettling_nets_to_the_new_figures_and_keeps_the_old_ones(ledger, small_park, dispatched):
     first, second = dispatched[("shared_savings", "2026-07-01")], dispatched[("marginal", "2026-07-01")]
     settle_day(ledger, small_park, first)
-    before = rows(ledger)
+    before, written = net(ledger), rows(ledger)
     settle_day(ledger, small_park, second)
-    after = rows(ledger)
-    assert after != before
+    assert net(ledger) != before
+    assert set(written) <= set(rows(ledger))  # the first version's entries are all still there
     fresh = open_ledger("sqlite://")
     settle_day(fresh, small_park, second)
-    assert after == rows(fresh)
+    assert net(ledger) == net(fresh)
+    assert ledger.day_stats(dt.date(2026, 7, 1), dt.date(2026, 7, 1)).sort_values("participant").reset_index(
+        drop=True).equals(fresh.day_stats(dt.date(2026, 7, 1), dt.date(2026, 7, 1)).sort_values(
+        "participant").reset_index(drop=True))
 
 
 def test_crash_mid_write_leaves_ledger_unchanged(ledger, small_park, dispatched, monkeypatch):
@@ -107,11 +117,11 @@ def test_crash_mid_write_leaves_ledger_unchanged(ledger, small_park, dispatched,
 
     def half_then_crash(settlement_id, day, accounts, written):
         built = original(settlement_id, day, accounts, written)
-        raise RuntimeError(f"killed after building {len(built)} rows, old day already deleted")
+        raise RuntimeError(f"killed after building {len(built)} rows, reversal already written")
 
     monkeypatch.setattr(Ledger, "_entry_rows", staticmethod(half_then_crash))
     with pytest.raises(RuntimeError, match="killed"):
-        settle_day(ledger, small_park, dispatched[("marginal", "2026-07-01")])  # re-settle: delete happened first
+        settle_day(ledger, small_park, dispatched[("marginal", "2026-07-01")])  # re-settle: the reversal is written first
     monkeypatch.undo()
     assert rows(ledger) == before
     assert ledger.day_stats(*(2 * [dispatched[("shared_savings", "2026-07-01")].attrs["date"]])).equals(stats_before)
@@ -149,9 +159,9 @@ def test_concurrent_reader_sees_old_or_new_day_never_a_mix(tmp_path, small_park,
     writer = open_ledger(path)
     old, new = dispatched[("shared_savings", "2026-07-01")], dispatched[("marginal", "2026-07-01")]
     settle_day(writer, small_park, old)
-    snapshot_old = rows(writer)
+    snapshot_old = net(writer)
     settle_day(writer, small_park, new)
-    snapshot_new = rows(writer)
+    snapshot_new = net(writer)
     assert snapshot_old != snapshot_new
     reader = open_ledger(path)  # a second engine: its own connections
     seen, errors, done = [], [], threading.Event()
@@ -168,7 +178,7 @@ def test_concurrent_reader_sees_old_or_new_day_never_a_mix(tmp_path, small_park,
     thread = threading.Thread(target=write)
     thread.start()
     while not done.is_set() or len(seen) < 5:
-        seen.append(rows(reader, "day:2026-07-01"))
+        seen.append(net(reader, "day:2026-07-01"))
         if done.is_set() and len(seen) >= 5:
             break
     thread.join()

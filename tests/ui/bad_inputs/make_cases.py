@@ -171,6 +171,15 @@ def build_cases(root: Path) -> list[Case]:
          "trade_fee_krw_per_kwh"),
         ("park_trade_fee_negative", park("fee_neg", "trade_fee_krw_per_kwh = 3.0", "trade_fee_krw_per_kwh = -1.0"),
          "trade_fee_krw_per_kwh"),
+        ("park_billing_demand_negative", park("billing_neg", "contract_power_kw = 900.0",
+                                              "contract_power_kw = 900.0\nbilling_demand_kw = -5.0"),
+         "participants[1].billing_demand_kw"),
+        ("park_billing_demand_inf", park("billing_inf", "contract_power_kw = 900.0",
+                                         "contract_power_kw = 900.0\nbilling_demand_kw = inf"),
+         "participants[1].billing_demand_kw"),
+        ("park_holds_recs_not_bool", park("holds_recs", "contract_power_kw = 900.0",
+                                          'contract_power_kw = 900.0\nholds_recs = "yes"'),
+         "participants[1].holds_recs"),
         ("park_latitude_nan", park("lat_nan", "latitude = ", "latitude = nan #"), "latitude"),
         ("park_latitude_range", park("lat_range", "latitude = ", "latitude = 123.0 #"), "latitude"),
         ("park_connect_unknown", park("connect", '"PV-T01-roof", ', '"PV-T99-nowhere", '), "PV-T99-nowhere"),
@@ -220,6 +229,9 @@ def build_cases(root: Path) -> list[Case]:
          "T99"),
         ("statement_month_bad", ["statement", "--participant", "T01", "--month", "2026-13",
                                  "--db", str(path("db/s5.sqlite")), "--out", str(path("out/st5.csv"))], "--month"),
+        ("close_month_bad", ["close", "--month", "2026-13", "--results", "OUT"], "--month"),
+        ("close_nothing_booked", ["close", "--month", "2026-07", "--db", str(path("db/c1.sqlite")),
+                                  "--results", "OUT"], "nothing is booked"),
         ("income_quarter_bad", ["income", "--quarter", "2026-Q5", "--db", str(path("db/s6.sqlite")),
                                 "--results", "OUT"], "--quarter"),
         ("out_forecast_is_folder", ["forecast", "--start", DAY, "--end", DAY, "--out", str(path("db"))],
@@ -278,10 +290,29 @@ def build_cases(root: Path) -> list[Case]:
         book = write(f"orders/{name}.toml", orders.replace(old, new, 1))
         add(name, ["orders", "submit", book, "--date", DAY, "--results", "OUT"], 2, fragment,
             [str(path(f"out/{name}/orders"))])
+    # microgrid dispatch --orders: the book is checked before the forecast runs, no dispatch file written
+    book = write("orders/dispatch_unknown_bidder.toml", orders.replace('participant = "T05"', 'participant = "T95"', 1))
+    add("dispatch_orders_unknown_bidder", ["dispatch", "--date", DAY, "--orders", book, "--out", "OUT"], 2,
+        "bids[0].participant = 'T95'", [str(path(f"out/dispatch_orders_unknown_bidder/dispatch-{DAY}.nc"))])
+    add("dispatch_orders_missing", ["dispatch", "--date", DAY, "--orders", "nope.toml", "--out", "OUT"], 2,
+        "--orders = 'nope.toml'")
     add("orders_wrong_day", ["orders", "submit", str(demo_orders_path()), "--date", "2026-07-02", "--results", "OUT"],
         2, "expected the delivery day 2026-07-02")
     add("orders_unknown_action", ["orders", "cancel", str(demo_orders_path()), "--date", DAY, "--results", "OUT"],
         2, "ACTION = 'cancel'")
+    # -- worker registers (microgrid workers import): nothing stored when the register is refused ----
+    header = "worker_id,employer,start_date,weight,eligibility_lag_quarters,end_date\n"
+    for name, row, fragment in [
+        ("workers_unknown_employer", "W1,T95,2025-01-01,1,,", "row 2: employer = 'T95'"),
+        ("workers_bad_date", "W1,T01,2025-02-30,1,,", "row 2: start_date = '2025-02-30'"),
+        ("workers_zero_weight", "W1,T01,2025-01-01,0,,", "row 2: weight = '0'"),
+        ("workers_duplicate", "W1,T01,2025-01-01,1,,\nW1,T02,2025-01-01,1,,", "row 3: worker_id = 'W1'"),
+        ("workers_operator_employer", "W1,OPERATOR,2025-01-01,1,,", "row 2: employer = 'OPERATOR'"),
+    ]:
+        register = write(f"workers/{name}.csv", header + row + "\n")
+        add(name, ["workers", "import", register, "--results", "OUT"], 2, fragment,
+            [str(path(f"out/{name}/workers.csv"))])
+    add("workers_missing_file", ["workers", "import", "nope.csv", "--results", "OUT"], 2, "'nope.csv' does not exist")
     return cases
 
 

@@ -101,12 +101,15 @@ def test_fuel_cell_through_a_settled_batch(tmp_path):
     from market.batch.rolling import day_windows
     from microgrid.forecast import forecast_park
 
-    soc = {}
+    from market.dispatch.inputs import monthly_peaks_kw
+
+    soc, peaks = {}, {}  # the batch carries the SOC and the months' peaks (the billing floors) day to day
     for (day, inputs), objective in zip(day_windows(forecast_park(park, first, last), first, last),
                                         batch["day_objective"].values):
         inputs = type(inputs)(inputs.time, inputs.available_generation, inputs.load, soc)
-        reference = run_dispatch(park, inputs)
+        reference = run_dispatch(park, inputs, monthly_peak_kw=peaks)
         assert objective == pytest.approx(reference.dataset.attrs["objective_krw"], rel=1e-9), day
         soc = reference.window.last_soc_kwh()
+        monthly_peaks_kw(park, inputs.time, reference.window.variables["grid_import"][1], inputs.step_hours, into=peaks)
     figures = read_figures(tmp_path, "base")
     assert figures.days_settled == 3
