@@ -101,3 +101,27 @@ def test_provisional_chunks_never_count_as_finished(raw, tmp_path):
     moved = provisional / chunk.name
     chunk.rename(moved)
     assert finished_chunks(out, "base", START) == []
+
+
+def test_the_seam_compares_the_billing_floors_the_months_peaks_set(raw):
+    """The ratchet couples days: a seam is only proven when the months' peaks set the same floors ahead.
+
+    A peak in May (not a billing-demand month) raises May's floor only; a peak in July raises the
+    floors of every month after it (KEPCO's 12-month rule), so it must count at a seam in May too.
+    """
+    park = raw[0]
+    name = park.participants[0].name
+    high = 10 * max(p.contract_power_kw for p in park.participants)  # above any default floor [kW]
+    soc, basis = {"battery": 1.0}, None
+    may = split.future_floors_kw(park, {name: {"2026-05": high}}, dt.date(2026, 5, 20), dt.date(2026, 6, 30))
+    none = split.future_floors_kw(park, {}, dt.date(2026, 5, 20), dt.date(2026, 6, 30))
+    assert may.shape == none.shape == (2, len(park.participants))  # the rest of May, and June
+    assert may[0, 0] == high and not split.same_state(soc, basis, soc, basis, may, none)
+    after_may = dt.date(2026, 5, 31)
+    assert split.same_state(soc, basis, soc, basis,
+                            split.future_floors_kw(park, {name: {"2026-05": high}}, after_may, dt.date(2026, 6, 30)),
+                            split.future_floors_kw(park, {}, after_may, dt.date(2026, 6, 30)))
+    july = split.future_floors_kw(park, {name: {"2026-07": high}}, dt.date(2026, 7, 31), dt.date(2026, 9, 30))
+    assert (july[:, 0] == high).all()
+    assert not split.same_state(soc, basis, soc, basis, july,
+                                split.future_floors_kw(park, {}, dt.date(2026, 7, 31), dt.date(2026, 9, 30)))
