@@ -533,10 +533,10 @@ def batch(
     park_file: Optional[Path] = typer.Option(None, "--park", help="Park TOML file (default: the embedded demo park)."),
     weather_file: Optional[Path] = typer.Option(None, "--weather", help="Weather file; default: the site's synthetic weather."),
     scenarios_file: Optional[Path] = typer.Option(None, "--scenarios", help="Scenarios TOML ([[scenarios]] with overrides)."),
-    workers: int = typer.Option(2, "--workers", help="LocalCluster worker processes (0: no Dask, sequential)."),
+    workers: int = typer.Option(2, "--workers", help="Processes: a sweep's LocalCluster workers; one scenario's days split between them (0 or 1: sequential, no Dask)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler."),
     actual: bool = typer.Option(False, "--actual", help="Dispatch on the actual weather instead of the day-ahead forecast."),
-    out: Path = typer.Option(Path("results/batch"), "--out", help="Batch folder (checkpoints, scenario files, batch.zarr)."),
+    out: Path = typer.Option(Path("results/batch"), "--out", help="Batch folder (scenarios/<name>.nc and the index batch.json; checkpoints while it runs)."),
     settle_days: bool = typer.Option(False, "--settle", help="Settle every scenario day by day on its own ledger, OUT/ledgers/<scenario>.sqlite (resumable)."),
     perfect_foresight: bool = typer.Option(False, "--perfect-foresight", help="Also solve each month as one LP and report the cost of day-ahead myopia."),
     start: Optional[str] = typer.Option(None, "--start", help="First day (default: 1 January of --year)."),
@@ -634,8 +634,9 @@ def report(
 
     if out is not None:
         _output_folder(out, "--out")
-    if not ((batch_dir / "batch.zarr").exists() or (batch_dir / "batch.nc").exists()):
-        raise EngineInputError(f"--batch {str(batch_dir)!r}: no batch.zarr or batch.nc (run `microgrid batch` first)")
+    if not any((batch_dir / name).exists() for name in ("batch.json", "batch.zarr", "batch.nc")):
+        raise EngineInputError(f"--batch {str(batch_dir)!r}: no batch.json (nor an earlier engine's batch.zarr or "
+                               "batch.nc); run `microgrid batch` first")
     from market.batch.runner import open_batch
 
     open_batch(batch_dir).close()  # a store that cannot be read is refused before the report folder is made

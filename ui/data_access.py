@@ -117,6 +117,16 @@ def _batch_tables(path: str, mtime_ns: int, fund_share: float) -> "BatchTables":
     return batch_tables(_batch(path, mtime_ns), fund_share)
 
 
+def _is_batch_index(path: Path) -> bool:
+    """``batch.json`` as this engine writes it (an earlier engine's manifest sat beside ``batch.zarr``)."""
+    import json
+
+    try:
+        return "layout" in json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return False
+
+
 @memo(64)
 def _has_scenarios(path: str, mtime_ns: int) -> bool:
     try:
@@ -155,10 +165,16 @@ def clear_caches() -> None:
 
 
 def open_batch_result(path: Path) -> xr.Dataset:
-    """A batch result with a ``scenario`` dimension: ``batch.zarr`` / ``batch.nc`` (lazy), a scenario
-    file ``scenarios/<name>.nc`` (one scenario), or another NetCDF file with a ``scenario`` dimension."""
+    """A batch result with a ``scenario`` dimension: a batch's index ``batch.json`` (its scenario files
+    opened together, :func:`market.batch.open_batch`), ``batch.zarr`` / ``batch.nc`` of an earlier engine
+    (lazy), a scenario file ``scenarios/<name>.nc`` (one scenario), or another NetCDF file with a
+    ``scenario`` dimension."""
     from market.dispatch.io import from_file_form
 
+    if path.name == "batch.json":
+        from market.batch import open_batch
+
+        return open_batch(path.parent)  # time already tz-aware
     if path.suffix == ".zarr":
         return from_file_form(xr.open_zarr(path, consolidated=True))
     with xr.open_dataset(path, engine="netcdf4") as opened:
@@ -686,16 +702,18 @@ class DataAccess:
     def batch_files(self) -> list[Path]:
         """What ``microgrid batch`` writes under RESULTS/batch*/ (park view only).
 
-        ``batch.zarr`` or ``batch.nc`` (every scenario), ``scenarios/<name>.nc``
-        (one scenario each), and other NetCDF files with a ``scenario``
-        dimension; never the checkpoint chunks.
+        ``batch.json`` (the batch's index: every scenario, read from the scenario
+        files), ``batch.zarr`` or ``batch.nc`` of an earlier engine,
+        ``scenarios/<name>.nc`` (one scenario each), and other NetCDF files with
+        a ``scenario`` dimension; never the checkpoint chunks.
         """
         self._require_park()
         found = []
         for folder in sorted(self._results().glob("batch*")):
             if not folder.is_dir():
                 continue
-            found += [folder / name for name in ("batch.zarr", "batch.nc") if (folder / name).exists()]
+            found += [folder / name for name in ("batch.json", "batch.zarr", "batch.nc") if (folder / name).exists()
+                      and (name != "batch.json" or _is_batch_index(folder / name))]
             found += sorted((folder / "scenarios").glob("*.nc"))
             for file in sorted(folder.rglob("*.nc")):
                 parts = file.relative_to(folder).parts

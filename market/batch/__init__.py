@@ -1,7 +1,8 @@
 """Rolling batch optimisation over a year, scenario sweeps on Dask, resumable.
 
 See :mod:`market.batch.rolling` (one scenario's days, SOC carried, checkpoints),
-:mod:`market.batch.runner` (scenarios across Dask workers),
+:mod:`market.batch.split` (one scenario's days split between processes, exact seams),
+:mod:`market.batch.runner` (scenarios across Dask workers; the index ``batch.json``),
 :mod:`market.batch.settle` (each scenario settled on its own ledger) and
 :mod:`market.batch.summary` (the annual figures per scenario).
 """

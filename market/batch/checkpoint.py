@@ -64,16 +64,25 @@ def scenario_path(out: Path, scenario: str) -> Path:
     return Path(out) / "scenarios" / f"{scenario}.nc"
 
 
-def finished_chunks(out: Path, scenario: str, start: dt.date) -> list[tuple[dt.date, dt.date, Path]]:
-    """Chunks that continue each other from ``start``, in order (a gap ends the list)."""
+def chunks_in(folder: Path) -> list[tuple[dt.date, dt.date, Path]]:
+    """(first day, last day, path) of every chunk file directly in ``folder``, in order of days."""
     found = []
-    folder = chunk_dir(out, scenario)
+    folder = Path(folder)
     if folder.is_dir():
         for path in folder.iterdir():
             match = CHUNK.fullmatch(path.name)
             if match:
                 found.append((dt.date.fromisoformat(match[1]), dt.date.fromisoformat(match[2]), path))
-    found.sort()
+    return sorted(found)
+
+
+def finished_chunks(out: Path, scenario: str, start: dt.date) -> list[tuple[dt.date, dt.date, Path]]:
+    """Chunks that continue each other from ``start``, in order (a gap ends the list).
+
+    Only the files directly in :func:`chunk_dir`: a split span's provisional chunks
+    (``part-<k>/``, not yet reconciled) never count as finished.
+    """
+    found = chunks_in(chunk_dir(out, scenario))
     chain, expected = [], start
     for first, last, path in found:
         if first != expected:
@@ -88,22 +97,31 @@ def days_done(out: Path, scenario: str, start: dt.date) -> int:
     return sum((last - first).days + 1 for first, last, _ in finished_chunks(out, scenario, start))
 
 
-def resume_point(out: Path, scenario: str, start: dt.date) -> Resume:
-    chain = finished_chunks(out, scenario, start)
-    if not chain:
-        return Resume(start, {}, None, [])
-    last_path = chain[-1][2]
-    with xr.open_dataset(last_path, engine="netcdf4") as chunk:
+def chunk_state(path: Path) -> tuple[dict, Basis | None]:
+    """What the day after a chunk starts from: storage -> SOC at the chunk's end [kWh], and the basis."""
+    with xr.open_dataset(path, engine="netcdf4") as chunk:
         soc = {str(s): float(chunk["soc"].sel(storage=s).values[-1]) for s in chunk["storage"].values}
         basis = None
         if "basis_col" in chunk and chunk["basis_col"].size:
             basis = Basis(chunk["basis_col"].values.astype(np.int8), chunk["basis_row"].values.astype(np.int8))
+    return soc, basis
+
+
+def resume_point(out: Path, scenario: str, start: dt.date) -> Resume:
+    chain = finished_chunks(out, scenario, start)
+    if not chain:
+        return Resume(start, {}, None, [])
+    soc, basis = chunk_state(chain[-1][2])
     return Resume(chain[-1][1] + dt.timedelta(days=1), soc, basis, [path for _, _, path in chain])
 
 
 def write_chunk(out: Path, scenario: str, days: list[WindowResult], objectives: list[float],
-                basis: Basis | None) -> Path:
-    """Join finished days into one Dataset (:func:`assemble`) and write it as one chunk, atomically."""
+                basis: Basis | None, folder: Path | None = None) -> Path:
+    """Join finished days into one Dataset (:func:`assemble`) and write it as one chunk, atomically.
+
+    ``folder``: where the chunk goes; default the scenario's :func:`chunk_dir` (a part of a
+    split span writes its provisional chunks elsewhere, :mod:`market.batch.split`).
+    """
     first, last = days[0].attrs["date"], days[-1].attrs["date"]
     binding = [day.attrs.get("binding_limits", "[]") for day in days]
     chunk = assemble(days)
@@ -114,7 +132,8 @@ def write_chunk(out: Path, scenario: str, days: list[WindowResult], objectives: 
         chunk["basis_row"] = (("basis_row",), basis.row_status.astype(np.int8))
     chunk.attrs["binding_limits"] = "[" + ",".join(b.strip()[1:-1] for b in binding if b.strip() != "[]") + "]"
     chunk.attrs["date"] = first
-    return write_dataset_atomic(chunk, chunk_dir(out, scenario) / f"days-{first}_{last}.nc")
+    folder = chunk_dir(out, scenario) if folder is None else Path(folder)
+    return write_dataset_atomic(chunk, folder / f"days-{first}_{last}.nc")
 
 
 #: Variables of a chunk that only the next chunk needs (the solver's state).

@@ -4,8 +4,8 @@ Parallelisation choice: the batteries' SOC couples the days of a scenario
 (day d+1 starts where day d ended), so the days of one scenario run in
 sequence in one task, and *scenarios* run in parallel, one task each (a
 scenario's whole span: a few hundred solves, never one task per cell).
-A year of one scenario cannot use a second core this way; splitting it in
-months with a reconciliation of the SOC at the seams is not implemented.
+A single scenario run in this process instead splits its days between
+``workers`` processes with exact seams (:mod:`market.batch.split`).
 
 ``LocalCluster`` with ``workers`` single-threaded processes by default, or
 any running scheduler (``scheduler="tcp://host:8786"``) through the same
@@ -18,10 +18,14 @@ scenario's own ledger right after writing it
 (:func:`market.batch.settle.scenario_task`), so the scenarios of a sweep are
 settled in parallel too; the progress bar then also counts settled days.
 
-Outputs in the batch folder: ``scenarios/<name>.nc`` per scenario and
-``batch.zarr`` (or ``batch.nc``): every scenario's span on one ``scenario``
-dimension, written from the scenario files chunk by chunk (dask), never
-held in memory whole.
+Outputs in the batch folder, each result written once: ``scenarios/<name>.nc``
+per scenario (joined from its checkpoint chunks, which are then deleted) and
+the index ``batch.json`` (span, scenarios, each scenario's file).
+:func:`open_batch` opens the scenario files together, lazily, on one
+``scenario`` dimension (:func:`stacked_scenarios`): a sweep's combined view
+costs no second copy (a ``batch.zarr`` copy of a year was 1.8 s and 137 MB per
+scenario). ``output_format="zarr"``/``"netcdf"`` still writes that copy for a
+tool that wants one store.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import json
 import shutil
 import time as clock
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -91,13 +95,17 @@ class BatchConfig:
         ``day_ahead`` (forecast) or ``actual``.
     weather_file : str or None
     workers : int
-        LocalCluster worker processes (ignored with ``scheduler``).
+        LocalCluster worker processes for a sweep (ignored with ``scheduler``); for a single
+        scenario run here, the processes its days are split between (:mod:`market.batch.split`;
+        0 or 1: in order).
     scheduler : str or None
         Address of a running Dask scheduler.
     checkpoint_days : int
     engine : str
     output_format : str
-        ``zarr`` or ``netcdf``.
+        ``index`` (default): the scenario files and ``batch.json``, opened together by
+        :func:`open_batch`, nothing copied; ``zarr`` or ``netcdf`` also write every scenario
+        again into one ``batch.zarr`` / ``batch.nc`` (for tools that want one store).
     progress : bool
         Show a rich progress bar.
     stop_after_days : int or None
@@ -125,7 +133,7 @@ class BatchConfig:
     scheduler: str | None = None
     checkpoint_days: int = 30
     engine: str = "compiled"
-    output_format: str = "zarr"
+    output_format: str = "index"
     progress: bool = False
     stop_after_days: int | None = None
     settle: bool = False
@@ -228,7 +236,8 @@ def run_batch(config: BatchConfig, *, client=None) -> Path | None:
     Returns
     -------
     Path or None
-        The combined store, or None when stopped early (``stop_after_days``).
+        The batch's index ``batch.json`` (:func:`open_batch` opens it), or None when stopped
+        early (``stop_after_days``).
     """
     out = Path(config.out)
     jobs = config.jobs()
@@ -237,6 +246,8 @@ def run_batch(config: BatchConfig, *, client=None) -> Path | None:
     # cluster could not speed it up and would cost its start-up, so it runs here.
     in_process = config.workers == 0 or len(jobs) == 1
     if client is None and in_process and not config.scheduler:
+        if len(jobs) == 1:  # one scenario: its days split between ``workers`` processes (market.batch.split)
+            jobs = [replace(jobs[0], day_workers=max(1, config.workers))]
         _prepare_folder(out, jobs)
         paths = _run_in_process(config, jobs)
     else:
@@ -258,13 +269,18 @@ def run_batch(config: BatchConfig, *, client=None) -> Path | None:
                     cluster.close()
     if not all(paths):
         return None
-    store = combine(out, [job.scenario.name for job in jobs], config.output_format)
+    names = [job.scenario.name for job in jobs]
     manifest = {
+        "layout": INDEX_LAYOUT,
         "start": config.start.isoformat(), "end": config.end.isoformat(), "kind": config.kind,
-        "scenarios": [{"name": s.name, "overrides": s.overrides} for s in config.scenarios],
-        "engine": config.engine, "store": store.name, "wall_seconds_last_run": clock.perf_counter() - started,
+        "scenarios": [{"name": s.name, "overrides": s.overrides,
+                       "file": scenario_path(out, s.name).relative_to(out).as_posix()} for s in config.scenarios],
+        "engine": config.engine, "wall_seconds_last_run": clock.perf_counter() - started,
     }
-    (out / "batch.json").write_text(json.dumps(manifest, indent=2, default=str))
+    store = index_path(out)
+    if config.output_format in ("zarr", "netcdf"):  # asked for: one more store, a copy of every scenario
+        manifest["store"] = combine(out, names, config.output_format).name
+    _write_index(store, manifest)
     _clean_batch_folder(out, jobs)
     try:  # every scenario's chunks are gone once joined (rolling.run_scenario): drop the empty folders
         for folder in [chunk_dir(out, job.scenario.name) for job in jobs] + [out / "checkpoints"]:
@@ -296,22 +312,39 @@ def _prepare_folder(out: Path, jobs: list[ScenarioJob]) -> None:
     _clean_batch_folder(out, jobs)
 
 
-def combine(out: Path, names: list[str], output_format: str = "zarr") -> Path:
-    """Stack the scenario files on a ``scenario`` dimension into ``batch.zarr`` / ``batch.nc``.
+#: ``layout`` of ``batch.json``: the scenario files are the results, the index lists them.
+INDEX_LAYOUT = "scenario-files+index/1"
 
-    Scenarios may differ in their storage or seller sets (a scenario without
-    a battery): the union is taken and missing entries are NaN.
+
+def index_path(out: Path) -> Path:
+    """A batch's index: ``<out>/batch.json`` (span, scenarios and each scenario's file)."""
+    return Path(out) / "batch.json"
+
+
+def _write_index(path: Path, manifest: dict) -> None:
+    from market.dispatch.io import atomic_path
+
+    with atomic_path(path) as temporary:
+        Path(temporary).write_text(json.dumps(manifest, indent=2, default=str))
+
+
+def stacked_scenarios(out: Path, names: list[str], files: list[Path] | None = None) -> xr.Dataset:
+    """The scenario files on one ``scenario`` dimension, lazily (dask), nothing read or written.
+
+    What ``xarray.open_mfdataset(files, combine="nested", concat_dim="scenario",
+    join="outer", preprocess=...)`` gives, with the descriptive coordinates
+    (owners, kinds, ratings, capacities) as (scenario, entity): overrides scale
+    ratings and capacities, and a scenario may lack a storage or a seller (the
+    union is taken; missing entries are NaN, missing labels ``""``). Closing
+    the result closes the files.
     """
-    block, per_step = stored_time_block(scenario_path(out, names[0]))
-    # Whole storage blocks per chunk (aligned reads: no block read twice), about COMBINE_CHUNK_BYTES:
-    # few large Zarr chunks write faster than many small ones, and the size does not grow with days.
+    files = files or [scenario_path(out, name) for name in names]
+    block, per_step = stored_time_block(files[0])
+    # Whole storage blocks per chunk (aligned reads: no block read twice), about COMBINE_CHUNK_BYTES.
     chunk = block * max(1, COMBINE_CHUNK_BYTES // max(block * per_step, 1))
     with bounded_chunk_cache():  # the files are opened here; the cache size is fixed at opening
-        opened = [xr.open_dataset(scenario_path(out, name), engine="netcdf4", chunks={"time": chunk})
-                  for name in names]
+        opened = [xr.open_dataset(path, engine="netcdf4", chunks={"time": chunk}) for path in files]
     attrs = {f"scenario_{name}": json.dumps(ds.attrs.get("scenario_overrides", "{}")) for name, ds in zip(names, opened)}
-    # The descriptive coordinates (owners, kinds, ratings, capacities) become (scenario, entity):
-    # overrides scale ratings and capacities, and a scenario may lack a storage.
     described = [name for name in COORDINATES if name in opened[0].coords]
     # Each scenario trades its own pairs (market.dispatch.trades): pad every list to the longest with NaN
     # (the readers skip it) so the scenarios stack; ``trade_pair`` has no index to align on.
@@ -334,23 +367,38 @@ def combine(out: Path, names: list[str], output_format: str = "zarr") -> Path:
     stacked.attrs.update(global_attrs(str(first.get("park", "")),
                                       f"{first.get('park', '')}: rolling batch, {len(names)} scenario(s)"))
     stacked.attrs = add_history({k: v for k, v in stacked.attrs.items() if k != "history"},
-                                f"combined scenarios {', '.join(names)} into {output_format}")
+                                f"combined scenarios {', '.join(names)} (opened together, not copied)")
+
+    def close() -> None:
+        for ds in opened:
+            ds.close()
+
+    stacked.set_close(close)
+    return stacked
+
+
+def combine(out: Path, names: list[str], output_format: str = "zarr") -> Path:
+    """Write the scenario files again as one store, ``batch.zarr`` / ``batch.nc`` (only when asked:
+    ``output_format``); :func:`open_batch` does not need it."""
+    stacked = stacked_scenarios(out, names)
     target = out / ("batch.zarr" if output_format == "zarr" else "batch.nc")
     temporary = target.with_name(f".{target.name}.tmp")
     if temporary.exists():
         shutil.rmtree(temporary) if temporary.is_dir() else temporary.unlink()
+    stacked.attrs = add_history(stacked.attrs, f"wrote {output_format}")
     stacked = _encodable(stacked)
-    if output_format == "zarr":
-        stacked.to_zarr(temporary, mode="w", consolidated=True)
-    else:
-        # One NetCDF file is written by this process only (see rolling.run_scenario).
-        with dask.config.set(scheduler="synchronous"):
-            stacked.to_netcdf(temporary, engine="netcdf4")
+    try:
+        if output_format == "zarr":
+            stacked.to_zarr(temporary, mode="w", consolidated=True)
+        else:
+            # One NetCDF file is written by this process only (see rolling.run_scenario).
+            with dask.config.set(scheduler="synchronous"):
+                stacked.to_netcdf(temporary, engine="netcdf4")
+    finally:
+        stacked.close()
     if target.exists():
         shutil.rmtree(target) if target.is_dir() else target.unlink()
     temporary.rename(target)
-    for ds in opened:
-        ds.close()
     return target
 
 
@@ -383,12 +431,39 @@ def _encodable(stacked: xr.Dataset) -> xr.Dataset:
     return stacked
 
 
-def open_batch(out: str | Path) -> xr.Dataset:
-    """The combined result (lazy, dask-backed), ``time`` tz-aware."""
-    out = Path(out)
-    store = out / "batch.zarr" if (out / "batch.zarr").exists() else out / "batch.nc"
+def _has_layout(index: Path) -> bool:
+    """Whether ``batch.json`` is an index (an earlier engine wrote a manifest beside ``batch.zarr``)."""
     try:
-        if store.suffix == ".zarr":
+        return "layout" in json.loads(index.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return True  # unreadable: reported as such when opened
+
+
+def _open_index(out: Path, index: Path) -> xr.Dataset:
+    manifest = json.loads(index.read_text(encoding="utf-8"))
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("scenarios"), list) or not manifest["scenarios"]:
+        raise ValueError("no list of scenarios")
+    names = [str(entry["name"]) for entry in manifest["scenarios"]]
+    files = [out / str(entry.get("file", scenario_path(out, entry["name"]).relative_to(out))) for entry in
+             manifest["scenarios"]]
+    return stacked_scenarios(out, names, files)
+
+
+def open_batch(out: str | Path) -> xr.Dataset:
+    """A batch's scenarios on one ``scenario`` dimension (lazy, dask-backed), ``time`` tz-aware.
+
+    Reads the index ``batch.json`` and opens the scenario files it lists
+    together (:func:`stacked_scenarios`); a batch folder of an earlier engine
+    without an index (``batch.zarr`` or ``batch.nc``) is read as it is.
+    """
+    out = Path(out)
+    index = index_path(out)
+    legacy = out / "batch.zarr" if (out / "batch.zarr").exists() else out / "batch.nc"
+    store = index if index.is_file() and (_has_layout(index) or not legacy.exists()) else legacy
+    try:
+        if store.suffix == ".json":
+            dataset = _open_index(out, store)
+        elif store.suffix == ".zarr":
             dataset = xr.open_zarr(store, consolidated=True)
         else:
             dataset = xr.open_dataset(store, engine="netcdf4", chunks={})

@@ -194,7 +194,7 @@ def test_year_page_reads_what_microgrid_batch_writes(ui_env, batch_results, monk
 
     analyst = _access(replace(ui_env, results=str(batch_results)), "analyst", "analyst")
     files = [str(p.relative_to(batch_results)) for p in analyst.batch_files()]
-    assert files == ["batch/batch.zarr", "batch/scenarios/base.nc", "batch/scenarios/no-battery.nc"]  # no chunks
+    assert files == ["batch/batch.json", "batch/scenarios/base.nc", "batch/scenarios/no-battery.nc"]  # no chunks, no copy
     app = app_as("analyst", lang="en")
     app.switch_page("views/year.py").run()
     assert not app.exception

@@ -1,6 +1,6 @@
 """Year (analyst, manager): a batch of scenarios as ``microgrid batch`` writes it.
 
-Reads ``RESULTS/batch*/batch.zarr`` (or ``batch.nc``) and the per-scenario
+Reads ``RESULTS/batch*/batch.json`` (the index: every scenario, read from its file) and the per-scenario
 files ``scenarios/<name>.nc``. Totals follow the variables' declaration
 (``market.dispatch.variables``): energy and money summed over the span,
 prices and the state of charge averaged, never summed; names and units come

@@ -50,7 +50,7 @@ def test_cluster_runs_only_the_scenario_tasks_and_equals_sequential(raw, tmp_pat
         with get_task_stream(watcher) as stream:
             store = run_batch(_config(raw, parallel_out, scheduler=cluster.scheduler_address))
         workers = {info["name"] for info in watcher.scheduler_info()["workers"].values()}
-    assert store is not None and store.name == "batch.zarr"
+    assert store is not None and store.name == "batch.json"
     assert len(workers) == 2
 
     keys = [str(task["key"]) for task in stream.data]

@@ -1,4 +1,4 @@
-"""A real batch's files (scenario NetCDF, batch.zarr) keep the descriptive coordinates and the CF attributes."""
+"""A real batch's files (scenario NetCDF, opened together through batch.json) keep the descriptive coordinates and the CF attributes."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ SCENARIOS = [Scenario("no-battery", {"battery_scale": 0}), Scenario("base"), Sce
 @pytest.fixture(scope="module")
 def batch(raw, tmp_path_factory):
     out = tmp_path_factory.mktemp("batch-files")
-    assert run_batch(BatchConfig(raw[0], raw[1], SCENARIOS, DAY, DAY, out, workers=0)).name == "batch.zarr"
+    assert run_batch(BatchConfig(raw[0], raw[1], SCENARIOS, DAY, DAY, out, workers=0)).name == "batch.json"
     return out
 
 
@@ -34,7 +34,7 @@ def test_scenario_files_carry_the_coordinates(raw, batch):
         assert "history" in ds.attrs
 
 
-def test_batch_zarr_keeps_the_coordinates_per_scenario(raw, batch):
+def test_the_opened_batch_keeps_the_coordinates_per_scenario(raw, batch):
     combined = open_batch(batch)
     assert set(COORDINATES) <= set(combined.coords)
     for scenario in SCENARIOS[1:]:

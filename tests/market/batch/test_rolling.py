@@ -127,7 +127,7 @@ def test_soc_carried_between_days(raw, sequential):
 def test_dask_equals_sequential(raw, sequential, tmp_path):
     config = BatchConfig(raw[0], raw[1], SCENARIOS, START, END, tmp_path, workers=2, checkpoint_days=2)
     store = run_batch(config)
-    assert store.name == "batch.zarr"
+    assert store.name == "batch.json"
     for scenario in SCENARIOS:
         _same(read_dispatch(scenario_path(sequential, scenario.name)), read_dispatch(scenario_path(tmp_path, scenario.name)))
     parallel, serial = open_batch(tmp_path), open_batch(sequential)
@@ -364,8 +364,43 @@ def test_compiled_engine_reports_each_days_highs_time_not_a_running_total(raw):
 
 
 def test_checkpoints_removed_once_joined(raw, sequential):
-    """Results are written once: after the batch only the scenario files and the combined store
-    remain, no checkpoint chunk (the resumed run above shows the chunks exist while it runs)."""
+    """Results are written once: after the batch only the scenario files and their index remain, no
+    checkpoint chunk (the resumed run above shows the chunks exist while it runs) and no second copy."""
     assert not (sequential / "checkpoints").exists()
     for scenario in SCENARIOS:
         assert scenario_path(sequential, scenario.name).is_file()
+    assert not (sequential / "batch.zarr").exists() and not (sequential / "batch.nc").exists()
+    written = sorted(p.relative_to(sequential).as_posix() for p in sequential.rglob("*") if p.is_file()
+                     and "report" not in p.relative_to(sequential).parts)
+    assert written == ["batch.json"] + [f"scenarios/{s.name}.nc" for s in sorted(SCENARIOS, key=lambda s: s.name)]
+
+
+def test_a_span_across_a_tariff_revision_prices_each_day_by_its_version(raw, tmp_path):
+    """The tariff file changes on 2026-04-16: the span's data is built per version, so the batch runs
+    (it used to refuse the span) and each day's LP equals that day's own ``run_dispatch``."""
+    from market.batch.rolling import day_steps, inputs_for_steps
+    from market.dispatch.inputs import monthly_peaks_kw
+    from microgrid.tariffs import load_tariff
+
+    first, last = dt.date(2026, 4, 14), dt.date(2026, 4, 17)
+    tariff = raw[0].participants[0].tariff
+    assert load_tariff(tariff, first).valid_to < load_tariff(tariff, last).valid_from  # two versions in the span
+    run_batch(BatchConfig(raw[0], raw[1], [Scenario()], first, last, tmp_path, workers=0))
+    ds = read_dispatch(scenario_path(tmp_path, "base"))
+    park = apply_overrides(raw[0], Scenario(), raw[1])
+    forecast = forecast_park(park, first, last)
+    days = day_steps(pd.DatetimeIndex(forecast.indexes["time"]))
+    soc = ds["soc"].values
+    for position, day in enumerate(sorted(days)):
+        steps = days[day]
+        start_soc = {} if position == 0 else {str(s): float(v) for s, v in zip(ds["storage"].values,
+                                                                                 soc[steps.start - 1])}
+        # The months' peaks of the days before (the ratchet's billing floor), from the batch's own imports.
+        time = pd.DatetimeIndex(forecast.indexes["time"])[:steps.start]
+        imports = ds["grid_import"].sel(participant=[p.name for p in park.participants]).transpose("time", "participant")
+        peaks: dict = {}
+        for before in sorted(days)[:position]:  # day by day: each looked up in its own tariff version
+            monthly_peaks_kw(park, time[days[before]], imports.values[days[before]], float(ds.attrs["step_hours"]),
+                             into=peaks)
+        alone = run_dispatch(park, inputs_for_steps(forecast, steps, start_soc), monthly_peak_kw=peaks).dataset
+        assert float(ds["day_objective"].values[position]) == pytest.approx(alone.attrs["objective_krw"], rel=1e-9), day

@@ -202,6 +202,13 @@ def build_cases(root: Path) -> list[Case]:
     batch_corrupt = path("batch_corrupt")
     (batch_corrupt / "batch.zarr").mkdir(parents=True, exist_ok=True)
     (batch_corrupt / "batch.zarr" / "zarr.json").write_text("{not json")
+    batch_index = path("batch_index_corrupt")
+    batch_index.mkdir(parents=True, exist_ok=True)
+    (batch_index / "batch.json").write_text("{not json")
+    batch_index_missing = path("batch_index_missing_file")
+    batch_index_missing.mkdir(parents=True, exist_ok=True)
+    (batch_index_missing / "batch.json").write_text(
+        '{"layout": "scenario-files+index/1", "scenarios": [{"name": "base", "file": "scenarios/base.nc"}]}')
     batch_nc = path("batch_nc")
     batch_nc.mkdir(parents=True, exist_ok=True)
     (batch_nc / "batch.nc").write_bytes(b"CDF\x01" + b"\x00" * 20)
@@ -233,6 +240,8 @@ def build_cases(root: Path) -> list[Case]:
                                        str(path("out/f.nc"))], "--end"),
         ("report_corrupt_zarr", ["report", "--batch", str(batch_corrupt), "--out", "OUT"], "batch.zarr"),
         ("report_corrupt_nc", ["report", "--batch", str(batch_nc), "--out", "OUT"], "batch.nc"),
+        ("report_corrupt_index", ["report", "--batch", str(batch_index), "--out", "OUT"], "batch.json"),
+        ("report_index_missing_file", ["report", "--batch", str(batch_index_missing), "--out", "OUT"], "batch.json"),
         ("report_missing_batch", ["report", "--batch", str(path("no_batch")), "--out", "OUT"], "no batch"),
         ("report_out_is_file", ["report", "--batch", str(batch_corrupt), "--out", a_file], "is a file"),
         ("settle_metered_empty", ["settle", "--date", DAY, "--metered", empty_metered, "--results", "OUT",
