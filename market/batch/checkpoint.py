@@ -15,6 +15,8 @@ only whole chunks; on restart the days they cover are not solved again.
 
 from __future__ import annotations
 
+import shutil
+
 import datetime as dt
 import re
 from contextlib import contextmanager
@@ -286,6 +288,10 @@ def remove_chunks(out: Path, scenario: str, paths: list[Path]) -> None:
     """
     for path in paths:
         Path(path).unlink(missing_ok=True)
+    # a day split's provisional parts (``part-<k>/``, the stop marker) are never needed once the file is joined
+    folder = chunk_dir(out, scenario)
+    for provisional in folder.glob("part-*") if folder.is_dir() else ():
+        shutil.rmtree(provisional, ignore_errors=True) if provisional.is_dir() else provisional.unlink(missing_ok=True)
     try:
         # Only the scenario's own folder, only when empty: the shared ``checkpoints`` folder is
         # removed by the driver once every scenario is joined (another worker may be writing).
