@@ -22,52 +22,13 @@ import pandas as pd
 from market.ledger.vocabulary import LegKind
 from market.settlement.statement import Statement, write_statement_csv
 from microgrid.park import Park
-from ui.i18n import t
+from ui.i18n import LABELS, t
 from ui.views.bill_logic import KEPCO_KINDS, MonthlyBill, monthly_bill
 
-#: The statement's own labels (the bill rows' labels are the app's, in :mod:`ui.i18n`).
-PRINT_LABELS: dict[str, dict[str, str]] = {
-    "title": {"ko": "전기요금 및 산단 직거래 정산서", "en": "Electricity bill and park trading statement"},
-    "park": {"ko": "산업단지", "en": "Park"},
-    "customer": {"ko": "고객명", "en": "Customer"},
-    "customer_id": {"ko": "고객번호", "en": "Customer id"},
-    "month": {"ko": "청구월", "en": "Billing month"},
-    "period": {"ko": "사용기간", "en": "Period of use"},
-    "tariff": {"ko": "계약종별", "en": "Tariff"},
-    "contract_power": {"ko": "계약전력", "en": "Contract power"},
-    "days_settled": {"ko": "정산일수", "en": "Days settled"},
-    "issued": {"ko": "발행일", "en": "Issued"},
-    "sign": {"ko": "금액 부호: + 납부하실 금액, − 받으실 금액 (원, 원 단위 절사 없음).",
-             "en": "Sign of amounts: + you pay, − you receive (KRW, whole won)."},
-    "kepco_section": {"ko": "한전 전기요금 (한전 고지서와 같은 항목)", "en": "KEPCO electricity bill (as KEPCO itemises it)"},
-    "park_section": {"ko": "산단 직접전력거래 및 기타 항목", "en": "Park direct trading and other items"},
-    "total_section": {"ko": "이달 합계", "en": "Total for the month"},
-    "item": {"ko": "항목", "en": "Item"},
-    "quantity": {"ko": "사용량", "en": "Quantity"},
-    "amount": {"ko": "금액 [원]", "en": "Amount [KRW]"},
-    "net": {"ko": "이달 순 납부액", "en": "Net amount for the month"},
-    "net_receive": {"ko": "이달 순 수령액", "en": "Net amount you receive this month"},
-    "re100_section": {"ko": "RE100 이행 현황", "en": "RE100 progress"},
-    "re100_period_month": {"ko": "이달", "en": "This month"},
-    "re100_period_ytd": {"ko": "올해 누계", "en": "Year to date"},
-    "re100_load": {"ko": "사용전력량", "en": "Consumption"},
-    "re100_renewable": {"ko": "재생에너지 사용량", "en": "Renewable energy used"},
-    "re100_annual": {"ko": "연간 매칭률", "en": "Annual match"},
-    "re100_hourly": {"ko": "시간별 매칭률", "en": "Hourly match"},
-    "re100_market": {"ko": "Scope 2 (시장기반)", "en": "Scope 2 (market-based)"},
-    "re100_none": {"ko": "이달 RE100에 인정되는 재생에너지 사용량이 없습니다.",
-                   "en": "No renewable energy counts toward RE100 this month."},
-    "days_section": {"ko": "일별 내역", "en": "Day by day"},
-    "day": {"ko": "일자", "en": "Day"},
-    "day_kepco": {"ko": "한전 요금", "en": "KEPCO"},
-    "day_trades": {"ko": "직거래", "en": "Direct trades"},
-    "day_other": {"ko": "기타", "en": "Other"},
-    "day_net": {"ko": "합계", "en": "Total"},
-    "footer": {"ko": "이 정산서는 산단 장부(복식부기)의 이달 기록으로 작성되었습니다. "
-                     "한전 요금은 각 일자에 유효한 요금표로 계산합니다.",
-               "en": "Drawn from this month's entries of the park's ledger (double entry). "
-                     "KEPCO charges use the tariff in force on each day."},
-}
+
+#: Worker-statement labels the app's worker page already has (:mod:`ui.i18n`), by the statement's name.
+_WORKER_SHARED = {"lag": "worker_lag", "lag_value": "worker_lag_value", "quarter": "quarter", "yes": "yes", "no": "no",
+                  "eligible": "worker_eligible"}
 
 _TRADE_KINDS = {LegKind.TRADE_PURCHASE, LegKind.TRADE_SALE, LegKind.TRADE_FEE}
 
@@ -92,8 +53,8 @@ p.sign, p.footer { font-size: 8pt; color: #444; margin: 1.5mm 0; }
 
 
 def label(key: str, lang: str) -> str:
-    """The statement label ``key`` in ``lang`` (``ko`` or ``en``)."""
-    return PRINT_LABELS[key][lang]
+    """The statement label ``key`` in ``lang`` (``ko`` or ``en``): ``print_<key>`` of :data:`ui.i18n.LABELS`."""
+    return t(f"print_{key}", lang)
 
 
 def won(amount: float) -> str:
@@ -155,7 +116,7 @@ def _re100_table(re100: pd.DataFrame, lang: str) -> str:
     head = "<tr><th></th>" + "".join(f"<th class='num'>{label(key, lang)}</th>" for key in keys) + "</tr>"
     body = []
     for (_, row), green in zip(re100.iterrows(), renewable):
-        period = label(f"re100_period_{row['period']}", lang) if f"re100_period_{row['period']}" in PRINT_LABELS \
+        period = label(f"re100_period_{row['period']}", lang) if f"print_re100_period_{row['period']}" in LABELS \
             else str(row["period"])
         body.append(_row([(period, False), (f"{row['load_kwh']:,.0f} kWh", True), (f"{green:,.0f} kWh", True),
                           (f"{100 * row['annual_match']:.1f} %", True), (f"{100 * row['hourly_match']:.1f} %", True),
@@ -240,35 +201,12 @@ def write_printable_statement(statement: Statement, park: Park, path: str | Path
     return csv_path, html_path
 
 
-#: Labels of a worker's statement (ko, en).
-WORKER_LABELS: dict[str, dict[str, str]] = {
-    "title": {"ko": "햇빛소득 근로자 지급 명세서", "en": "Sunlight income: worker's statement"},
-    "worker": {"ko": "근로자 번호", "en": "Worker id"},
-    "employer": {"ko": "소속 기업", "en": "Employer"},
-    "start": {"ko": "입사일", "en": "Employed since"},
-    "weight": {"ko": "배분 가중치", "en": "Share weight"},
-    "lag": {"ko": "자격 대기 기간", "en": "Eligibility lag"},
-    "lag_value": {"ko": "{n}개 분기", "en": "{n} quarter(s)"},
-    "first": {"ko": "첫 지급 대상 분기", "en": "First quarter shared"},
-    "next": {"ko": "다음 지급 예정", "en": "Next payment"},
-    "next_value": {"ko": "{q} 분기분 (분기 종료 후 정산 시 지급)", "en": "for {q} (paid when that quarter is settled, after it ends)"},
-    "left": {"ko": "퇴사 (더 이상 지급 없음)", "en": "left (no further payments)"},
-    "quarter": {"ko": "분기", "en": "Quarter"},
-    "eligible": {"ko": "지급 대상", "en": "Eligible"},
-    "settled": {"ko": "정산", "en": "Settled"},
-    "paid": {"ko": "지급액 [원]", "en": "Paid [KRW]"},
-    "total": {"ko": "연간 합계", "en": "Total for the year"},
-    "yes": {"ko": "예", "en": "yes"},
-    "no": {"ko": "아니오", "en": "no"},
-    "footer": {"ko": "산단 장부의 본인 계정(worker:번호) 기록만으로 작성되었습니다. 다른 근로자의 정보는 포함되지 않습니다.",
-               "en": "Drawn only from your own ledger account (worker:id); nothing of other workers is shown."},
-}
 
 
 def worker_statement_html(statement, lang: str = "ko") -> str:
     """A worker's statement (:class:`market.income.workers.WorkerStatement`) as a printable A4 page."""
     def w(key: str, **values) -> str:
-        return WORKER_LABELS[key][lang].format(**values)
+        return t(_WORKER_SHARED.get(key, f"print_worker_{key}"), lang).format(**values)
 
     worker = statement.worker
     info = [(w("worker"), worker.worker_id), (w("employer"), worker.employer),

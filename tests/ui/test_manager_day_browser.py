@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.ui.conftest import free_port, start_server, stop_server
-from tests.ui.test_browser import ARGS, CHROMIUM, _body, _login, _wait_for_title
+from tests.ui.test_browser import CHROMIUM, _body, _login, _wait_for_title
+from tests.ui.test_browser import browser  # noqa: F401  (the one Debian-chromium fixture)
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,15 +28,6 @@ def cli_server(cli_workspace):
     yield base
     assert process.poll() is None, "the app server died during the tests"
     stop_server(process)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
