@@ -258,7 +258,7 @@ def sub_window(data: DispatchData, steps: slice, initial_soc_kwh: dict[str, floa
     """
     sliced = {name: getattr(data, name)[steps] for name in TIME_FIELDS}
     storages = data.park.assets_of_role("storage")
-    day = tariff_day(sliced["time"].values)
+    day = tariff_day(sliced["time"])  # the index, not .values: those are UTC and naive
     return replace(
         data, **sliced,
         demand_charge_krw_per_kw=_demand_charge_rate(data.park, day),

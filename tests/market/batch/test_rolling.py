@@ -220,15 +220,19 @@ def test_a_scenario_without_storage_first_still_combines(raw, tmp_path):
     assert np.isfinite(charge.sel(scenario="base").values).all()
 
 
-def test_a_day_cut_from_the_span_equals_the_day_built_alone(raw):
-    """sub_window (a rolling year builds tariffs once) gives build_dispatch_data's arrays for the day."""
+@pytest.mark.parametrize("start, end", [(START, END), (dt.date(2026, 6, 30), dt.date(2026, 7, 1))],
+                         ids=["weekend", "into-a-summer-month"])
+def test_a_day_cut_from_the_span_equals_the_day_built_alone(raw, start, end):
+    """sub_window (a rolling year builds tariffs once) gives build_dispatch_data's arrays for the day,
+    the demand charge's months billed and the billing floor included: 1 July's first interval starts at
+    00:00 Asia/Seoul, 30 June 15:00 UTC, and is priced as a July (summer, 12 months billed) day."""
     from dataclasses import fields
 
     from market.batch.rolling import day_steps, inputs_for_steps
     from market.dispatch.inputs import build_dispatch_data, sub_window
 
     park = apply_overrides(raw[0], Scenario(), raw[1])
-    forecast = forecast_park(park, START, END)
+    forecast = forecast_park(park, start, end)
     span = build_dispatch_data(park, inputs_for_steps(forecast, slice(None), {}))
     for day, steps in day_steps(span.time).items():
         soc = {"BESS-shared": 2500.0}
@@ -241,7 +245,17 @@ def test_a_day_cut_from_the_span_equals_the_day_built_alone(raw):
             else:
                 assert mine == theirs, (day, field_.name)
         assert len(cut.time) == 24 and cut.time[0].date() == day
-    assert len(day_steps(span.time)) == (END - START).days + 1
+    assert len(day_steps(span.time)) == (end - start).days + 1
+
+
+def test_a_batch_starting_on_the_first_day_a_tariff_is_valid_runs(raw, tmp_path):
+    """The demo park's tariffs are valid from 2025-01-01: a batch starting that day priced its first
+    day by 31 December (its first interval start read as UTC) and stopped with exit 2 (no tariff)."""
+    run_batch(BatchConfig(raw[0], raw[1], SCENARIOS[:1], dt.date(2025, 1, 1), dt.date(2025, 1, 1), tmp_path,
+                          workers=0))
+    base = read_dispatch(scenario_path(tmp_path, "base"))
+    first = pd.DatetimeIndex(base.indexes["time"]).tz_convert("Asia/Seoul")[0]
+    assert base.sizes["time"] == 24 and (first.date(), first.hour) == (dt.date(2025, 1, 1), 0)
 
 
 @pytest.fixture(scope="module")
